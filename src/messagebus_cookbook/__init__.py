@@ -1,0 +1,1 @@
+"""The messagebus cookbook: chapters replayed as a reader follows them."""

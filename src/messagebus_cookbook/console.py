@@ -1,0 +1,125 @@
+"""Console blocks: the commands a reader types and the output they see.
+
+A console block is a list of ``$ command`` lines, each followed by its
+output. The replay runs each command and compares its real output with the
+block. What legitimately varies between two runs (durations, object
+addresses, versions in pytest's header, the project's absolute path) is
+masked on both sides before the comparison, and a line or part of a line
+written ``...`` matches anything. Nothing else is forgiven.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+PROMPT = "$ "
+WILDCARD = "..."
+# Commands that prepare the reader's environment: a replay that starts at a
+# later chapter runs them again so the project is installed as the reader's is.
+SETUP_COMMAND = re.compile(r"^python -m pip install\b")
+# Where the reader's project lives in the outputs the chapters show.
+READER_ROOT = "/home/reader/reading-club"
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # pytest's header names the interpreter, plugins and their versions.
+    (re.compile(r"^(platform|plugins:|asyncio:) .*$", re.MULTILINE), r"\1 <masked>"),
+    # pytest's rulers are padded to the width of the text they frame.
+    (re.compile(r"={3,}"), "==="),
+    (re.compile(r"_{3,}"), "___"),
+    (re.compile(r"-{3,}"), "---"),
+    (re.compile(r"\b\d+(?:\.\d+)?s\b"), "<duration>"),
+    (re.compile(r"\(\d+:\d\d:\d\d\)"), "(<duration>)"),
+    (re.compile(r"0x[0-9a-fA-F]+"), "0x<address>"),
+    (re.compile(r"\bpython3\.\d+\b"), "python3.<minor>"),
+    (re.compile(r"[ \t]+$", re.MULTILINE), ""),
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``$`` line of a console block and the output shown under it."""
+
+    line: str
+    expected: str
+
+    @property
+    def is_setup(self) -> bool:
+        return SETUP_COMMAND.match(self.line) is not None
+
+
+def parse_console(source: str) -> Iterator[Command]:
+    """Split a console block into its commands and their expected outputs."""
+    line: str | None = None
+    output: list[str] = []
+    for text in source.rstrip().splitlines():
+        if text.startswith(PROMPT):
+            if line is not None:
+                yield Command(line, _join(output))
+            line, output = text[len(PROMPT) :].strip(), []
+        elif line is None:
+            raise ValueError(f"console block starts without a '$ ' prompt: {text!r}")
+        else:
+            output.append(text)
+    if line is not None:
+        yield Command(line, _join(output))
+
+
+def render_console(commands: Iterable[Command]) -> str:
+    """The text of a console block, as :func:`parse_console` reads it."""
+    parts: list[str] = []
+    for command in commands:
+        parts.append(PROMPT + command.line)
+        if command.expected:
+            parts.append(command.expected)
+    return "\n".join(parts) + "\n"
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines).strip("\n")
+
+
+def canonical(output: str, project_root: str) -> str:
+    """The output as the chapters show it: no colours, the reader's paths."""
+    output = ANSI_ESCAPE.sub("", output).replace(project_root, READER_ROOT)
+    return "\n".join(line.rstrip() for line in output.splitlines()).strip("\n")
+
+
+def mask(text: str) -> str:
+    """Blank out what legitimately varies from one run to the next."""
+    for pattern, replacement in MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def matches(expected: str, actual: str) -> bool:
+    """Does the real output match the block, ``...`` being a wildcard?"""
+    pattern = _wildcard_pattern(mask(expected))
+    actual = mask(actual)
+    return pattern.fullmatch(actual + "\n" if actual else "") is not None
+
+
+def _wildcard_pattern(expected: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    for line in expected.splitlines() if expected else []:
+        if line.strip() == WILDCARD:
+            parts.append(r"(?:[^\n]*\n)*?")
+        else:
+            pieces = (re.escape(piece) for piece in line.split(WILDCARD))
+            parts.append("[^\n]*?".join(pieces) + r"\n")
+    return re.compile("".join(parts))
+
+
+def explain_mismatch(expected: str, actual: str) -> str:
+    """A unified diff of the block against the real output."""
+    diff = difflib.unified_diff(
+        expected.splitlines(),
+        actual.splitlines(),
+        fromfile="shown in the chapter",
+        tofile="real output",
+        lineterm="",
+    )
+    return "\n".join(diff)

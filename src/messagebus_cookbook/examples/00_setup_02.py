@@ -1,0 +1,1 @@
+"""The reading club: books, reviewers and reviews."""

@@ -1,0 +1,1 @@
+"""The domain: the models of the reading club and the messages about them."""

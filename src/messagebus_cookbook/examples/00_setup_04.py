@@ -1,0 +1,1 @@
+"""The service layer: repositories, the unit of work and service handlers."""

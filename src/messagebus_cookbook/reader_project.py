@@ -1,0 +1,147 @@
+"""The reader's project on disk: files written at their captions, commands run.
+
+A replay builds the project a reader builds, in an empty folder, with its
+own virtual environment. Commands run in a clean environment: the
+maintainer's pytest, pip and colour settings do not leak into the reader's
+outputs, and installs follow the cookbook's pinned constraints so a replay
+today and a replay next month see the same versions.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from messagebus_cookbook.chapters import Book, Include
+
+# Environment variables of the maintainer's session that would change what
+# the reader's commands print or install.
+LEAKING_PREFIXES = ("PYTEST_", "PIP_", "UV_", "PY_COLORS", "FORCE_COLOR", "COV_")
+LEAKING_NAMES = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "CONDA_PREFIX", "NOX_CURRENT_SESSION")
+COMMAND_TIMEOUT = 600
+
+
+class CommandTimeout(RuntimeError):
+    """A reader command ran longer than any chapter's command should."""
+
+
+class ReaderProject:
+    """An empty folder that becomes the reader's project, step by step."""
+
+    def __init__(self, root: Path, constraints: Path | None = None) -> None:
+        self.root = root
+        self.constraints = constraints
+        root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def venv(self) -> Path:
+        return self.root / ".venv"
+
+    def path(self, caption: str) -> Path:
+        target = (self.root / caption).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            raise ValueError(f"{caption!r} is outside the reader's project")
+        return target
+
+    def read(self, caption: str) -> str | None:
+        target = self.path(caption)
+        return target.read_text(encoding="utf-8") if target.exists() else None
+
+    def write(self, caption: str, text: str) -> None:
+        target = self.path(caption)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def write_files(self, files: Iterable[Include]) -> None:
+        for include in files:
+            self.write(include.caption, include.text)
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(LEAKING_PREFIXES) and name not in LEAKING_NAMES
+        }
+        env.update(
+            PATH=os.pathsep.join([str(self.venv / "bin"), env.get("PATH", "")]),
+            VIRTUAL_ENV=str(self.venv),
+            COLUMNS="80",
+            LINES="24",
+            TERM="dumb",
+            NO_COLOR="1",
+            LC_ALL="C.UTF-8",
+            PYTHONDONTWRITEBYTECODE="1",
+            PYTHONHASHSEED="0",
+            PIP_CONFIG_FILE=os.devnull,
+            PIP_DISABLE_PIP_VERSION_CHECK="1",
+            PIP_NO_INPUT="1",
+        )
+        if self.constraints is not None:
+            env["PIP_CONSTRAINT"] = str(self.constraints)
+        return env
+
+    def ensure_venv(self) -> None:
+        """Create the reader's virtual environment (the chapters tell how)."""
+        if (self.venv / "bin" / "python").exists():
+            return
+        uv = shutil.which("uv")
+        if uv:  # the same venv as `python -m venv`, in a tenth of the time
+            command = [uv, "venv", "--quiet", "--seed", "--python", sys.executable]
+        else:
+            command = [sys.executable, "-m", "venv"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+        subprocess.run([*command, str(self.venv)], check=True, env=env, cwd=self.root)
+
+    def run(self, command: str) -> str:
+        """Run a reader command in the project; its output, stderr included."""
+        self.ensure_venv()
+        try:
+            completed = subprocess.run(
+                ["bash", "-c", command],
+                cwd=self.root,
+                env=self.environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired as timeout:
+            raise CommandTimeout(
+                f"{command!r} ran over {COMMAND_TIMEOUT} s in {self.root}"
+            ) from timeout
+        return completed.stdout
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def export(book: Book, chapter: int, destination: Path) -> list[str]:
+    """Write the reader's project as it stands after ``chapter``."""
+    project = ReaderProject(destination)
+    files = book.files_after(chapter)
+    project.write_files(files.values())
+    return sorted(files)
+
+
+def prepare(book: Book, chapter: int, project: ReaderProject) -> None:
+    """Bring a project to where the reader is when ``chapter`` starts."""
+    project.write_files(book.files_after(chapter - 1).values())
+    done: set[str] = set()
+    for command in book.commands_before(chapter):
+        if command.line not in done:
+            project.run(command.line)
+            done.add(command.line)
+
+
+def constraints_file(root: Path) -> Path | None:
+    path = root / "requirements" / "constraints.txt"
+    return path if path.exists() else None
+
+
+def describe(files: Mapping[str, Include]) -> str:
+    return "\n".join(f"{caption}  <-  {include.example.name}" for caption, include in sorted(files.items()))

@@ -1,0 +1,209 @@
+"""Sybil replays each chapter as its reader follows it.
+
+One Sybil item per step of a chapter, in reading order, plus a first item
+that checks the chapter keeps the contract (captions, no inline code, the
+numbering of its example files). A chapter's replay starts from the
+project as the earlier chapters leave it, so any chapter runs alone and
+chapters run in parallel (``pytest -n auto --dist loadfile``).
+"""
+
+from __future__ import annotations
+
+import ast
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sybil import Document, Example, Region, Sybil
+
+from messagebus_cookbook.chapters import Book, Chapter, Console, Include, read_chapter
+from messagebus_cookbook.console import (
+    Command,
+    canonical,
+    explain_mismatch,
+    matches,
+    render_console,
+)
+from messagebus_cookbook.highlights import (
+    changed_lines,
+    declared_highlights,
+    displayed_part,
+    expected_highlights,
+    format_spec,
+)
+from messagebus_cookbook.reader_project import (
+    ReaderProject,
+    constraints_file,
+    prepare,
+)
+
+PROJECT_KEY = "reader_project"
+
+
+@dataclass
+class Updates:
+    """Console blocks rewritten from real runs, applied when the run ends."""
+
+    enabled: bool = False
+    pending: dict[Path, list[tuple[int, int, str]]] = field(default_factory=dict)
+
+    def add(self, chapter: Path, start: int, end: int, text: str) -> None:
+        self.pending.setdefault(chapter, []).append((start, end, text))
+
+    def apply(self) -> list[Path]:
+        rewritten = []
+        for chapter, edits in self.pending.items():
+            text = chapter.read_text(encoding="utf-8")
+            for start, end, replacement in sorted(edits, reverse=True):
+                text = text[:start] + replacement + text[end:]
+            chapter.write_text(text, encoding="utf-8")
+            rewritten.append(chapter)
+        self.pending.clear()
+        return rewritten
+
+
+UPDATES = Updates()
+
+
+def failure(step: Include | Console, summary: str, details: str = "") -> str:
+    """The message a maintainer reads when a step does not hold."""
+    message = f"{step}\n{summary}"
+    return f"{message}\n\n{details}" if details else message
+
+
+class ChapterParser:
+    """Turns a chapter into Sybil regions, from the shared chapter model."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+
+    def __call__(self, document: Document) -> Iterator[Region]:
+        chapter = read_chapter(Path(document.path), document.text)
+        yield Region(0, 0, parsed=chapter, evaluator=check_contract)
+        for step in chapter.steps:
+            if isinstance(step, Include):
+                yield Region(step.start, step.end, parsed=step, evaluator=self.write)
+            else:
+                yield Region(step.start, step.end, parsed=step, evaluator=self.run)
+
+    def project(self, example: Example) -> ReaderProject:
+        """The document's reader project, brought to the chapter's start."""
+        namespace = example.namespace
+        if PROJECT_KEY not in namespace:
+            chapter = read_chapter(Path(example.path), example.document.text)
+            root = Path(tempfile.mkdtemp(prefix=f"reader-{chapter.number:02d}-"))
+            project = ReaderProject(root, constraints_file(self.book.root))
+            namespace[PROJECT_KEY] = project
+            prepare(self.book, chapter.number, project)
+        project = namespace[PROJECT_KEY]
+        assert isinstance(project, ReaderProject)
+        return project
+
+    def write(self, example: Example) -> str | None:
+        include: Include = example.parsed
+        project = self.project(example)
+        problem = check_include(include, project.read(include.caption))
+        project.write(include.caption, include.text)
+        return problem
+
+    def run(self, example: Example) -> str | None:
+        console: Console = example.parsed
+        project = self.project(example)
+        mismatches: list[str] = []
+        real: list[Command] = []
+        for command in console.commands:
+            output = canonical(project.run(command.line), str(project.root))
+            if matches(command.expected, output):
+                real.append(command)
+                continue
+            real.append(replace(command, expected=output))
+            mismatches.append(
+                f"$ {command.line}\n{explain_mismatch(command.expected, output)}"
+            )
+        if not mismatches:
+            return None
+        if UPDATES.enabled:
+            raw = example.document.text[console.source_start : console.end]
+            block = indent_block(render_console(real), console.indent)
+            block += raw[len(raw.rstrip()) :]
+            UPDATES.add(console.location.chapter, console.source_start, console.end, block)
+            return None
+        return failure(
+            console,
+            "the output shown differs from a real run "
+            "(rewrite it with: nox -s tests -- --update-examples)",
+            "\n\n".join(mismatches),
+        )
+
+
+def indent_block(text: str, indent: str) -> str:
+    return "".join(
+        indent + line if line.strip() else line
+        for line in text.rstrip("\n").splitlines(keepends=True)
+    )
+
+
+def check_contract(example: Example) -> str | None:
+    chapter: Chapter = example.parsed
+    if not chapter.problems:
+        return None
+    lines = "\n".join(f"  {problem}" for problem in chapter.problems)
+    return f"{chapter.path.name} breaks the cookbook's contract:\n{lines}"
+
+
+def check_include(include: Include, previous: str | None) -> str | None:
+    """The file parses, its shown part exists, its highlights mark the change."""
+    if not include.example.is_file():
+        return failure(include, f"the example file {include.example} does not exist")
+    current = include.text
+    problem = syntax_problem(include.caption, current)
+    if problem:
+        return failure(include, problem)
+    try:
+        part = displayed_part(include.example, include.options)
+    except ValueError as error:
+        return failure(include, f"the part to show is gone: {error}")
+    expected = expected_highlights(changed_lines(previous, current), part)
+    declared = declared_highlights(include.options.get("emphasize-lines"), len(part.lines))
+    if expected == declared:
+        return None
+    wanted = f":emphasize-lines: {format_spec(expected)}" if expected else "no :emphasize-lines:"
+    summary = (
+        f"the highlights do not mark what changed in {include.caption}: "
+        f"expected {wanted}, the chapter declares "
+        f"{format_spec(declared) or 'none'}"
+    )
+    diff = explain_mismatch(previous or "", current).replace(
+        "shown in the chapter", f"{include.caption} before"
+    ).replace("real output", f"{include.caption} after")
+    return failure(include, summary, diff)
+
+
+def syntax_problem(caption: str, text: str) -> str | None:
+    try:
+        if caption.endswith(".py"):
+            ast.parse(text, filename=caption)
+        elif caption.endswith(".toml"):
+            tomllib.loads(text)
+    except (SyntaxError, tomllib.TOMLDecodeError) as error:
+        return f"{caption} does not parse: {error}"
+    return None
+
+
+def teardown(namespace: dict[str, Any]) -> None:
+    project = namespace.pop(PROJECT_KEY, None)
+    if isinstance(project, ReaderProject):
+        project.remove()
+
+
+def cookbook_sybil(root: Path) -> Sybil:
+    """The Sybil that replays every chapter under ``root / 'cookbook'``."""
+    return Sybil(
+        parsers=[ChapterParser(Book(root))],
+        patterns=["[0-9][0-9]-*.rst"],
+        path=str(root / "cookbook"),
+        teardown=teardown,
+    )
