@@ -50,16 +50,26 @@ def displayed_part(example: Path, options: Mapping[str, str]) -> DisplayedPart:
 
 
 def changed_lines(previous: str | None, current: str) -> set[int]:
-    """File line numbers (from 1) of ``current`` that ``previous`` lacks."""
+    """File line numbers (from 1) of ``current`` that ``previous`` lacks.
+
+    Blank lines around a changed run are left out: a highlighted empty line
+    at the edge of a change only blurs where the change starts and ends.
+    """
     if previous is None:
         return set()
+    lines = current.splitlines()
     matcher = difflib.SequenceMatcher(
-        a=previous.splitlines(), b=current.splitlines(), autojunk=False
+        a=previous.splitlines(), b=lines, autojunk=False
     )
     changed: set[int] = set()
     for tag, _, _, start, end in matcher.get_opcodes():
-        if tag in ("replace", "insert"):
-            changed.update(range(start + 1, end + 1))
+        if tag not in ("replace", "insert"):
+            continue
+        while start < end and not lines[start].strip():
+            start += 1
+        while end > start and not lines[end - 1].strip():
+            end -= 1
+        changed.update(range(start + 1, end + 1))
     return changed
 
 

@@ -1,0 +1,16 @@
+"""The messages that change the reading club."""
+
+from uuid import UUID
+
+from lastuuid import uuid7
+from messagebus import Command, Field, Metadata
+
+
+class RegisterBook(Command):
+    """Ask the reading club to register a new book."""
+
+    id: UUID = Field(default_factory=uuid7)
+    title: str
+    author: str
+    isbn: str
+    metadata: Metadata = Metadata(name="register_book", schema_version=1)

@@ -1,0 +1,46 @@
+from uuid import UUID
+
+import pytest
+from lastuuid.dummies import uuidgen
+from result import Err, Ok
+
+from reading_club.domain.model import Book
+from reading_club.service.repositories import (
+    AbstractBookRepository,
+    BookRepositoryError,
+    BookRepositoryOperationResult,
+    BookRepositoryResult,
+)
+
+
+class InMemoryBookRepository(AbstractBookRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.books: dict[UUID, Book] = {}
+
+    async def add(self, model: Book) -> BookRepositoryOperationResult:
+        if model.id in self.books:
+            return Err(BookRepositoryError.integrity_error)
+        self.books[model.id] = model
+        self.seen.append(model)
+        return Ok(None)
+
+    async def by_id(self, id: UUID) -> BookRepositoryResult:
+        if id not in self.books:
+            return Err(BookRepositoryError.not_found)
+        return Ok(self.books[id])
+
+
+@pytest.fixture
+def book_repository() -> InMemoryBookRepository:
+    return InMemoryBookRepository()
+
+
+@pytest.fixture
+def book() -> Book:
+    return Book(
+        id=uuidgen(1),
+        title="Domain Driven Design",
+        author="Eric Evans",
+        isbn="0-321-12521-5",
+    )
