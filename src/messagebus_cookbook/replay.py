@@ -82,7 +82,10 @@ class ChapterParser:
 
     def __call__(self, document: Document) -> Iterator[Region]:
         chapter = read_chapter(Path(document.path), document.text)
-        yield Region(0, 0, parsed=chapter, evaluator=check_contract)
+        # The contract item comes first, unless a step leaves no room before it.
+        starts_with_step = any(step.start == 0 for step in chapter.steps)
+        at = len(document.text) if starts_with_step else 0
+        yield Region(at, at, parsed=chapter, evaluator=check_contract)
         for step in chapter.steps:
             if isinstance(step, Include):
                 yield Region(step.start, step.end, parsed=step, evaluator=self.write)
@@ -104,6 +107,8 @@ class ChapterParser:
 
     def write(self, example: Example) -> str | None:
         include: Include = example.parsed
+        if not include.caption:
+            return failure(include, "no :caption: names the reader's file to write")
         project = self.project(example)
         problem = check_include(include, project.read(include.caption))
         project.write(include.caption, include.text)
@@ -165,7 +170,10 @@ def check_include(include: Include, previous: str | None) -> str | None:
     try:
         part = displayed_part(include.example, include.options)
     except ValueError as error:
-        return failure(include, f"the part to show is gone: {error}")
+        reason = str(error).split(" in include file ")[0]
+        return failure(
+            include, f"the part to show is gone from {include.example.name}: {reason}"
+        )
     expected = expected_highlights(changed_lines(previous, current), part)
     declared = declared_highlights(include.options.get("emphasize-lines"), len(part.lines))
     if expected == declared:

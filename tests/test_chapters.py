@@ -1,0 +1,191 @@
+from pathlib import Path
+
+from messagebus_cookbook.chapters import Book, Console, Include, read_chapter
+from tests.conftest import Writer
+
+INCLUDE = "../src/messagebus_cookbook/examples"
+
+
+def problems(path: Path) -> list[str]:
+    return [str(problem) for problem in read_chapter(path).problems]
+
+
+def test_steps_come_in_reading_order(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("01_books_01.py", "x = 1\n")
+    path = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. code-block:: console
+
+           $ python -c "print(1)"
+           1
+        """,
+    )
+    chapter = read_chapter(path)
+    assert chapter.number == 1
+    assert chapter.problems == []
+    include, console = chapter.steps
+    assert isinstance(include, Include)
+    assert include.caption == "src/books.py"
+    assert include.example.name == "01_books_01.py"
+    assert str(include.location) == "cookbook/01-books.rst:4"
+    assert isinstance(console, Console)
+    assert [c.line for c in console.commands] == ['python -c "print(1)"']
+
+
+def test_a_missing_caption_is_a_problem(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("01_books_01.py", "x = 1\n")
+    path = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+        """,
+    )
+    assert problems(path) == [
+        "cookbook/01-books.rst:4: literalinclude of 01_books_01.py has no "
+        ":caption:; the caption is the file's path in the reader's project"
+    ]
+
+
+def test_numeric_lines_are_a_problem(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("01_books_01.py", "x = 1\n")
+    path = write_chapter(
+        "01-books.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+           :lines: 1
+        """,
+    )
+    assert problems(path) == [
+        "cookbook/01-books.rst:1: literalinclude of 01_books_01.py uses "
+        ":lines:; use :pyobject: or :start-after:/:end-before: markers, which "
+        "follow the code when it changes"
+    ]
+
+
+def test_inline_code_is_a_problem(write_chapter: Writer) -> None:
+    path = write_chapter(
+        "01-books.rst",
+        """
+        Books
+        =====
+
+        .. code-block:: python
+
+           x = 1
+
+        Or as a literal block::
+
+           x = 1
+        """,
+    )
+    assert problems(path) == [
+        "cookbook/01-books.rst:4: inline code block (python): code comes from "
+        "an example file through '.. literalinclude::'",
+        "cookbook/01-books.rst:8: literal block ('::'): code comes from an "
+        "example file through '.. literalinclude::'",
+    ]
+
+
+def test_a_one_colon_literalinclude_is_a_problem(write_chapter: Writer) -> None:
+    path = write_chapter(
+        "01-books.rst",
+        f"""
+        .. literalinclude: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+        """,
+    )
+    assert problems(path) == [
+        "cookbook/01-books.rst:1: '.. literalinclude:' has one colon: rst reads "
+        "it as a comment and the reader sees nothing; write '.. literalinclude::'"
+    ]
+
+
+def test_examples_follow_the_chapter_numbering(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("02_books_01.py", "x = 1\n")
+    write_example("01_books_03.py", "x = 1\n")
+    path = write_chapter(
+        "01-books.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/02_books_01.py
+           :caption: src/books.py
+
+        .. literalinclude:: {INCLUDE}/01_books_03.py
+           :caption: src/books.py
+        """,
+    )
+    assert problems(path) == [
+        "cookbook/01-books.rst:1: 02_books_01.py belongs to chapter 02, not to "
+        "chapter 01",
+        "cookbook/01-books.rst:4: 01_books_03.py is the example number 02 of "
+        "this chapter in reading order; rename it to 01_books_02.py",
+    ]
+
+
+def test_a_missing_example_is_a_problem(write_chapter: Writer) -> None:
+    path = write_chapter(
+        "01-books.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+        """,
+    )
+    (problem,) = problems(path)
+    assert problem.startswith("cookbook/01-books.rst:1: example file ")
+    assert problem.endswith("01_books_01.py does not exist")
+
+
+def test_the_book_knows_each_files_history(
+    book_root: Path, write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("01_books_01.py", "x = 1\n")
+    write_example("02_more_01.py", "x = 2\n")
+    write_example("02_more_02.py", "y = 1\n")
+    write_chapter(
+        "01-books.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+        """,
+    )
+    write_chapter(
+        "02-more.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/02_more_01.py
+           :caption: src/books.py
+
+        .. literalinclude:: {INCLUDE}/02_more_02.py
+           :caption: src/other.py
+        """,
+    )
+    write_example("02_more_03.py", "unused\n")
+    book = Book(book_root)
+    assert [v.example.name for v in book.history("src/books.py")] == [
+        "01_books_01.py",
+        "02_more_01.py",
+    ]
+    latest = book.history("src/books.py")[-1]
+    previous = book.previous_version(latest)
+    assert previous is not None
+    assert previous.example.name == "01_books_01.py"
+    assert sorted(book.files_after(1)) == ["src/books.py"]
+    assert book.files_after(2)["src/books.py"].text == "x = 2\n"
+    assert [path.name for path in book.orphan_examples()] == ["02_more_03.py"]

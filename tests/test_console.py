@@ -1,0 +1,81 @@
+from messagebus_cookbook.console import (
+    Command,
+    canonical,
+    explain_mismatch,
+    matches,
+    parse_console,
+    render_console,
+)
+
+
+def test_parse_console_splits_commands_and_outputs() -> None:
+    block = "$ pytest -q\n.. [100%]\n2 passed in 0.01s\n$ ruff check .\nAll checks passed!\n"
+    assert list(parse_console(block)) == [
+        Command("pytest -q", ".. [100%]\n2 passed in 0.01s"),
+        Command("ruff check .", "All checks passed!"),
+    ]
+
+
+def test_render_console_is_the_inverse_of_parse() -> None:
+    commands = [Command("pytest -q", "1 passed in 0.01s"), Command("true", "")]
+    assert list(parse_console(render_console(commands))) == commands
+
+
+def test_a_console_block_must_start_with_a_prompt() -> None:
+    try:
+        list(parse_console("collected 0 items\n$ pytest\n"))
+    except ValueError as error:
+        assert "without a '$ ' prompt" in str(error)
+    else:
+        raise AssertionError("a block without a prompt was accepted")
+
+
+def test_durations_and_rulers_do_not_count() -> None:
+    shown = "============================== 3 passed in 0.09s ==============================="
+    real = "============================== 3 passed in 12.51s =============================="
+    assert matches(shown, real)
+
+
+def test_a_changed_count_does_not_match() -> None:
+    shown = "============================== 3 passed in 0.09s ==============================="
+    real = "============================== 4 passed in 0.09s ==============================="
+    assert not matches(shown, real)
+
+
+def test_pytest_header_versions_do_not_count() -> None:
+    shown = "platform linux -- Python 3.11.7, pytest-9.2.0, pluggy-1.7.0\nplugins: asyncio-1.5.0"
+    real = "platform linux -- Python 3.13.0, pytest-9.3.1, pluggy-1.8.0\nplugins: asyncio-1.6.0"
+    assert matches(shown, real)
+
+
+def test_addresses_do_not_count() -> None:
+    shown = "repo = <tests.conftest.Repo object at 0x7fba12ed5290>"
+    real = "repo = <tests.conftest.Repo object at 0x7f0000000001>"
+    assert matches(shown, real)
+
+
+def test_a_wildcard_line_matches_any_number_of_lines() -> None:
+    assert matches("start\n...\nend", "start\nend")
+    assert matches("start\n...\nend", "start\none\ntwo\nend")
+    assert not matches("start\n...\nend", "start\none\ntwo")
+
+
+def test_a_wildcard_in_a_line_matches_part_of_it() -> None:
+    assert matches("Successfully installed ...", "Successfully installed reading-club-0.1.0")
+    assert not matches("Successfully installed ...", "ERROR: no matching distribution")
+
+
+def test_an_empty_block_matches_only_an_empty_output() -> None:
+    assert matches("", "")
+    assert not matches("", "WARNING: something")
+
+
+def test_canonical_shows_the_readers_paths_without_colours() -> None:
+    real = "\x1b[32mrootdir: /tmp/reader-01-abc\x1b[0m   \n\n"
+    assert canonical(real, "/tmp/reader-01-abc") == "rootdir: /home/reader/reading-club"
+
+
+def test_a_mismatch_is_explained_with_a_unified_diff() -> None:
+    assert explain_mismatch("1 passed", "1 failed") == (
+        "--- shown in the chapter\n+++ real output\n@@ -1 +1 @@\n-1 passed\n+1 failed"
+    )

@@ -1,0 +1,280 @@
+"""The replay's failures, as the maintainer who broke a chapter reads them."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sybil import Example
+from sybil.example import SybilFailure
+
+from messagebus_cookbook.replay import UPDATES, cookbook_sybil, teardown
+from tests.conftest import Writer
+
+INCLUDE = "../src/messagebus_cookbook/examples"
+FIRST = "class Book:\n    title: str\n"
+SECOND = "class Book:\n    title: str\n    isbn: str\n"
+
+
+@pytest.fixture
+def replay(book_root: Path) -> Iterator[list[Example]]:
+    examples: list[Example] = []
+    yield examples
+    if examples:
+        teardown(examples[0].namespace)
+
+
+def evaluate(root: Path, chapter: Path, examples: list[Example]) -> list[str]:
+    """Replay a chapter; the failure message of each step, or "ok"."""
+    document = cookbook_sybil(root).parse(chapter)
+    results = []
+    for example in document.examples():
+        examples.append(example)
+        try:
+            example.evaluate()
+        except SybilFailure as failure:
+            results.append(failure.result)
+        else:
+            results.append("ok")
+    return results
+
+
+def test_a_chapter_that_holds_replays_green(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    write_example("01_books_02.py", SECOND)
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. literalinclude:: {INCLUDE}/01_books_02.py
+           :caption: src/books.py
+           :emphasize-lines: 3
+
+        .. code-block:: console
+
+           $ tail -n 1 src/books.py
+               isbn: str
+        """,
+    )
+    assert evaluate(book_root, chapter, replay) == ["ok", "ok", "ok", "ok"]
+
+
+def test_a_stale_highlight_names_the_step_and_shows_the_change(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    write_example("01_books_02.py", SECOND)
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. literalinclude:: {INCLUDE}/01_books_02.py
+           :caption: src/books.py
+           :emphasize-lines: 2
+        """,
+    )
+    results = evaluate(book_root, chapter, replay)
+    assert results[:2] == ["ok", "ok"]
+    assert results[2] == (
+        "cookbook/01-books.rst:7 (01_books_02.py -> src/books.py)\n"
+        "the highlights do not mark what changed in src/books.py: expected "
+        ":emphasize-lines: 3, the chapter declares 2\n"
+        "\n"
+        "--- src/books.py before\n"
+        "+++ src/books.py after\n"
+        "@@ -1,2 +1,3 @@\n"
+        " class Book:\n"
+        "     title: str\n"
+        "+    isbn: str"
+    )
+
+
+def test_a_console_mismatch_shows_a_diff(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. code-block:: console
+
+           $ wc -l < src/books.py
+           3
+        """,
+    )
+    results = evaluate(book_root, chapter, replay)
+    assert results[-1] == (
+        "cookbook/01-books.rst:7 (console: wc -l < src/books.py)\n"
+        "the output shown differs from a real run (rewrite it with: "
+        "nox -s tests -- --update-examples)\n"
+        "\n"
+        "$ wc -l < src/books.py\n"
+        "--- shown in the chapter\n"
+        "+++ real output\n"
+        "@@ -1 +1 @@\n"
+        "-3\n"
+        "+2"
+    )
+
+
+def test_update_rewrites_the_output_from_a_real_run(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. code-block:: console
+
+           $ wc -l < src/books.py
+           3
+
+        The end.
+        """,
+    )
+    monkeypatch.setattr(UPDATES, "enabled", True)
+    assert evaluate(book_root, chapter, replay)[-1] == "ok"
+    assert UPDATES.apply() == [chapter]
+    assert chapter.read_text().endswith(
+        ".. code-block:: console\n\n   $ wc -l < src/books.py\n   2\n\nThe end.\n"
+    )
+
+
+def test_a_missing_file_and_a_missing_caption_fail(
+    book_root: Path,
+    write_chapter: Writer,
+    replay: list[Example],
+) -> None:
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+        """,
+    )
+    contract, write = evaluate(book_root, chapter, replay)
+    assert contract.startswith("01-books.rst breaks the cookbook's contract:\n")
+    assert "cookbook/01-books.rst:4: literalinclude of 01_books_01.py has no :caption:" in contract
+    assert "01_books_01.py does not exist" in contract
+    assert write.startswith("cookbook/01-books.rst:4 (01_books_01.py -> )\n")
+    assert write.endswith("no :caption: names the reader's file to write")
+
+
+def test_a_file_that_does_not_parse_fails(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", "class Book\n")
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+        """,
+    )
+    results = evaluate(book_root, chapter, replay)
+    assert results[1].startswith(
+        "cookbook/01-books.rst:4 (01_books_01.py -> src/books.py)\n"
+        "src/books.py does not parse: expected ':'"
+    )
+
+
+def test_a_stale_pyobject_fails(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+           :pyobject: Review
+        """,
+    )
+    results = evaluate(book_root, chapter, replay)
+    assert results[1] == (
+        "cookbook/01-books.rst:4 (01_books_01.py -> src/books.py)\n"
+        "the part to show is gone from 01_books_01.py: "
+        "Object named 'Review' not found"
+    )
+
+
+def test_a_later_chapter_starts_from_the_earlier_ones(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    write_example("02_more_01.py", SECOND)
+    write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+        """,
+    )
+    chapter = write_chapter(
+        "02-more.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/02_more_01.py
+           :caption: src/books.py
+           :emphasize-lines: 3
+        """,
+    )
+    assert evaluate(book_root, chapter, replay) == ["ok", "ok"]
