@@ -192,7 +192,10 @@ def test_a_missing_file_and_a_missing_caption_fail(
     )
     contract, write = evaluate(book_root, chapter, replay)
     assert contract.startswith("01-books.rst breaks the cookbook's contract:\n")
-    assert "cookbook/01-books.rst:4: literalinclude of 01_books_01.py has no :caption:" in contract
+    assert (
+        "cookbook/01-books.rst:4: literalinclude of 01_books_01.py has no :caption:"
+        in contract
+    )
     assert "01_books_01.py does not exist" in contract
     assert write.startswith("cookbook/01-books.rst:4 (01_books_01.py -> )\n")
     assert write.endswith("no :caption: names the reader's file to write")

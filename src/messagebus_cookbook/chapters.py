@@ -21,7 +21,9 @@ from sybil.parsers.rest.lexers import DirectiveLexer
 from messagebus_cookbook.console import Command, parse_console
 
 CHAPTER_NAME = re.compile(r"^(?P<number>\d\d)-(?P<slug>[a-z0-9-]+)\.rst$")
-EXAMPLE_NAME = re.compile(r"^(?P<chapter>\d\d)_(?P<slug>[a-z0-9_]+)_(?P<step>\d\d)\.\w+$")
+EXAMPLE_NAME = re.compile(
+    r"^(?P<chapter>\d\d)_(?P<slug>[a-z0-9_]+)_(?P<step>\d\d)\.\w+$"
+)
 # Languages a chapter may write inline: everything else comes from a file.
 INLINE_LANGUAGES = frozenset({"console", "text"})
 
@@ -30,7 +32,9 @@ CODE_DIRECTIVE = re.compile(
     r"^[ \t]*\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<language>\S*)",
     re.MULTILINE,
 )
-LITERAL_BLOCK = re.compile(r"^(?![ \t]*\.\.)[^\n]*::[ \t]*\n[ \t]*\n[ \t]+\S", re.MULTILINE)
+LITERAL_BLOCK = re.compile(
+    r"^(?![ \t]*\.\.)[^\n]*::[ \t]*\n[ \t]*\n[ \t]+\S", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)

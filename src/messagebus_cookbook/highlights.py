@@ -58,9 +58,7 @@ def changed_lines(previous: str | None, current: str) -> set[int]:
     if previous is None:
         return set()
     lines = current.splitlines()
-    matcher = difflib.SequenceMatcher(
-        a=previous.splitlines(), b=lines, autojunk=False
-    )
+    matcher = difflib.SequenceMatcher(a=previous.splitlines(), b=lines, autojunk=False)
     changed: set[int] = set()
     for tag, _, _, start, end in matcher.get_opcodes():
         if tag not in ("replace", "insert"):

@@ -21,7 +21,13 @@ from messagebus_cookbook.chapters import Book, Include
 # Environment variables of the maintainer's session that would change what
 # the reader's commands print or install.
 LEAKING_PREFIXES = ("PYTEST_", "PIP_", "UV_", "PY_COLORS", "FORCE_COLOR", "COV_")
-LEAKING_NAMES = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "CONDA_PREFIX", "NOX_CURRENT_SESSION")
+LEAKING_NAMES = (
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "CONDA_PREFIX",
+    "NOX_CURRENT_SESSION",
+)
 COMMAND_TIMEOUT = 600
 
 
@@ -139,9 +145,12 @@ def prepare(book: Book, chapter: int, project: ReaderProject) -> None:
 
 
 def constraints_file(root: Path) -> Path | None:
-    path = root / "requirements" / "constraints.txt"
+    path = root / "requirements" / "reader.txt"
     return path if path.exists() else None
 
 
 def describe(files: Mapping[str, Include]) -> str:
-    return "\n".join(f"{caption}  <-  {include.example.name}" for caption, include in sorted(files.items()))
+    return "\n".join(
+        f"{caption}  <-  {include.example.name}"
+        for caption, include in sorted(files.items())
+    )

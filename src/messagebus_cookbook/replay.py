@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import ast
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from sybil import Document, Example, Region, Sybil
 
 from messagebus_cookbook.chapters import Book, Chapter, Console, Include, read_chapter
@@ -134,7 +134,9 @@ class ChapterParser:
             raw = example.document.text[console.source_start : console.end]
             block = indent_block(render_console(real), console.indent)
             block += raw[len(raw.rstrip()) :]
-            UPDATES.add(console.location.chapter, console.source_start, console.end, block)
+            UPDATES.add(
+                console.location.chapter, console.source_start, console.end, block
+            )
             return None
         return failure(
             console,
@@ -175,18 +177,26 @@ def check_include(include: Include, previous: str | None) -> str | None:
             include, f"the part to show is gone from {include.example.name}: {reason}"
         )
     expected = expected_highlights(changed_lines(previous, current), part)
-    declared = declared_highlights(include.options.get("emphasize-lines"), len(part.lines))
+    declared = declared_highlights(
+        include.options.get("emphasize-lines"), len(part.lines)
+    )
     if expected == declared:
         return None
-    wanted = f":emphasize-lines: {format_spec(expected)}" if expected else "no :emphasize-lines:"
+    wanted = (
+        f":emphasize-lines: {format_spec(expected)}"
+        if expected
+        else "no :emphasize-lines:"
+    )
     summary = (
         f"the highlights do not mark what changed in {include.caption}: "
         f"expected {wanted}, the chapter declares "
         f"{format_spec(declared) or 'none'}"
     )
-    diff = explain_mismatch(previous or "", current).replace(
-        "shown in the chapter", f"{include.caption} before"
-    ).replace("real output", f"{include.caption} after")
+    diff = (
+        explain_mismatch(previous or "", current)
+        .replace("shown in the chapter", f"{include.caption} before")
+        .replace("real output", f"{include.caption} after")
+    )
     return failure(include, summary, diff)
 
 

@@ -1,0 +1,194 @@
+"""Every task of the cookbook: ``nox -l`` lists them, the README explains them."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["tests", "docs", "lint", "typecheck"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+READER_CONSTRAINTS = ROOT / "requirements" / "reader.txt"
+BUILD = ROOT / "_build"
+PYTHON = "3.11"
+READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+
+
+def install(
+    session: nox.Session, *groups: str, constraints: Path = CONSTRAINTS
+) -> None:
+    """Install dependency groups of pyproject.toml at their locked versions."""
+    requirements = {
+        requirement
+        for group in groups
+        for requirement in nox.project.dependency_groups(PYPROJECT, group)
+    }
+    session.install("-c", str(constraints), *sorted(requirements))
+
+
+def cookbook(session: nox.Session, *args: str) -> None:
+    """Run the cookbook's own command line (export, history, chapters)."""
+    session.run("python", "-m", "messagebus_cookbook", *args, env={"PYTHONPATH": "src"})
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Replay every chapter and run the engine's tests.
+
+    nox -s tests -- cookbook/06-eventstream.rst   one chapter
+    nox -s tests -- --update-examples             rewrite console outputs
+    """
+    install(session, "tests")
+    args = session.posargs or ["tests", "cookbook"]
+    session.run("pytest", "-n", "auto", "--dist", "loadfile", *args)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the HTML docs; warnings (nitpicky) are errors."""
+    install(session, "docs")
+    html = BUILD / "html"
+    session.run(
+        "sphinx-build",
+        "-W",
+        "-n",
+        "--keep-going",
+        "-b",
+        "html",
+        ".",
+        str(html),
+        *session.posargs,
+    )
+    session.log(f"The cookbook is at {html / 'index.html'}")
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Preview the docs with live reload on http://127.0.0.1:8000."""
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild",
+        "-n",
+        "--watch",
+        "src/messagebus_cookbook/examples",
+        "--ignore",
+        "*/.nox/*",
+        "--port",
+        "8000",
+        ".",
+        str(BUILD / "serve"),
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff over the engine and every example file, sphinx-lint over the rst."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run(
+        "sphinx-lint",
+        "--enable",
+        "all",
+        "--disable",
+        "line-too-long",
+        "index.rst",
+        "cookbook",
+    )
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the engine, and the reader's project after each chapter."""
+    install(session, "lint")
+    session.run("mypy", "src/messagebus_cookbook", "tests", "noxfile.py", "conftest.py")
+    for chapter in chapter_numbers():
+        with tempfile.TemporaryDirectory(prefix=f"reader-{chapter:02d}-") as folder:
+            cookbook(session, "export", str(chapter), folder)
+            session.log(f"reader's project after chapter {chapter:02d}")
+            with session.chdir(folder):
+                session.run("mypy", "--strict", "src", "tests")
+                session.run("ruff", "check", "--no-cache", ".")
+                session.run("ruff", "format", "--check", "--no-cache", ".")
+
+
+@nox.session(python=READER_PYTHONS)
+def readers(session: nox.Session) -> None:
+    """The reader's project after the last chapter, tested on Python 3.10-3.13."""
+    with tempfile.TemporaryDirectory(prefix="reader-") as folder:
+        cookbook(session, "export", str(chapter_numbers()[-1]), folder)
+        with session.chdir(folder):
+            session.install("-c", str(READER_CONSTRAINTS), "-e", ".[dev]")
+            session.run("pytest", "-p", "no:cacheprovider", "-q")
+
+
+@nox.session(python=PYTHON, venv_backend="none")
+def export(session: nox.Session) -> None:
+    """nox -s export -- 3 DIR: the reader's project as it stands after chapter 3."""
+    if len(session.posargs) != 2:
+        session.error("usage: nox -s export -- CHAPTER DIRECTORY")
+    cookbook(session, "export", *session.posargs)
+
+
+@nox.session(python=PYTHON, venv_backend="none")
+def history(session: nox.Session) -> None:
+    """nox -s history -- tests/conftest.py [--diff OLD NEW]: a file's versions."""
+    cookbook(session, "history", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lock(session: nox.Session) -> None:
+    """Re-resolve requirements/*.txt from pyproject.toml's dependency groups."""
+    session.install("uv")
+    groups = ["docs", "tests", "lint", "serve"]
+    session.run(
+        "uv",
+        "pip",
+        "compile",
+        "--quiet",
+        "--universal",
+        "--python-version",
+        "3.11",
+        "--no-header",
+        "--no-annotate",
+        "--upgrade",
+        *[f"--group=pyproject.toml:{group}" for group in groups],
+        "--output-file",
+        str(CONSTRAINTS),
+    )
+    session.run(
+        "uv",
+        "pip",
+        "compile",
+        "--quiet",
+        "--universal",
+        "--python-version",
+        "3.10",
+        "--no-header",
+        "--no-annotate",
+        "--upgrade",
+        "--group=pyproject.toml:reader",
+        "--output-file",
+        str(READER_CONSTRAINTS),
+    )
+
+
+@nox.session(python=PYTHON, venv_backend="none")
+def clean(session: nox.Session) -> None:
+    """Remove the build folder."""
+    shutil.rmtree(BUILD, ignore_errors=True)
+
+
+def chapter_numbers() -> list[int]:
+    return sorted(
+        int(path.name[:2]) for path in (ROOT / "cookbook").glob("[0-9][0-9]-*.rst")
+    )
