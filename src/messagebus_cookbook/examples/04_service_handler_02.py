@@ -1,0 +1,15 @@
+"""The service handlers of books."""
+
+from messagebus import AsyncUnitOfWorkTransaction
+
+from reading_club.domain.messages import RegisterBook
+from reading_club.service.repositories import BookRepositoryOperationResult
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+
+
+async def register_book(
+    command: RegisterBook,
+    transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
+) -> BookRepositoryOperationResult:
+    """Register a new book: commit if the club accepts it, roll back if not."""
+    raise NotImplementedError
