@@ -1,0 +1,20 @@
+from messagebus import AsyncMessageBus
+from result import Ok
+
+from reading_club.domain.messages import RegisterBook
+from reading_club.domain.model import Book
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+
+
+async def test_register_book_through_the_bus(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    register_book_cmd: RegisterBook,
+    book: Book,
+) -> None:
+    async with uow as transaction:
+        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+
+    async with uow as transaction:
+        assert await transaction.books.by_id(book.id) == Ok(book)
+        await transaction.rollback()
