@@ -1,10 +1,24 @@
 """Sphinx configuration of the messagebus cookbook."""
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "src"))
+
 project = "The messagebus cookbook"
 author = "The messagebus cookbook authors"
 copyright = "2026, the messagebus cookbook authors"
 
-extensions: list[str] = []
+extensions = [
+    "sphinx_copybutton",
+    "messagebus_cookbook.sphinx_ext",
+]
+
+# Console blocks: copy the commands, never the "$ " prompt or the output.
+copybutton_prompt_text = "$ "
+copybutton_only_copy_prompt_lines = True
+copybutton_exclude = ".linenos, .go"
+copybutton_copy_empty_lines = False
 
 root_doc = "index"
 exclude_patterns = [
@@ -16,12 +30,16 @@ exclude_patterns = [
     "README.md",
     "requirements",
     "src",
+    "_static",
     "tests",
 ]
 nitpicky = True
 highlight_language = "python"
 
 html_theme = "furo"
+html_static_path = ["_static"]
+html_css_files = ["cookbook.css"]
+html_favicon = "_static/favicon.svg"
 html_title = "The messagebus cookbook"
 html_theme_options = {
     "source_repository": "",

@@ -71,6 +71,29 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def browser(session: nox.Session) -> None:
+    """Build the docs, serve them on 127.0.0.1, check them in headless Chromium.
+
+    Needs Debian's chromium (apt-get install chromium); Playwright drives it,
+    no browser is downloaded. Screenshots land in _build/screenshots.
+    """
+    install(session, "browser")
+    html = BUILD / "html"
+    session.run(
+        "sphinx-build", "-W", "-n", "--keep-going", "-q", "-b", "html", ".", str(html)
+    )
+    session.run(
+        "pytest",
+        "browser",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env={"COOKBOOK_HTML": str(html)},
+    )
+    session.log(f"Screenshots are in {BUILD / 'screenshots'}")
+
+
+@nox.session(python=PYTHON)
 def serve(session: nox.Session) -> None:
     """Preview the docs with live reload on http://127.0.0.1:8000."""
     install(session, "serve")
@@ -110,7 +133,14 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the engine, and the reader's project after each chapter."""
     install(session, "lint")
-    session.run("mypy", "src/messagebus_cookbook", "tests", "noxfile.py", "conftest.py")
+    session.run(
+        "mypy",
+        "src/messagebus_cookbook",
+        "tests",
+        "browser",
+        "noxfile.py",
+        "conftest.py",
+    )
     for chapter in chapter_numbers():
         with tempfile.TemporaryDirectory(prefix=f"reader-{chapter:02d}-") as folder:
             cookbook(session, "export", str(chapter), folder)
@@ -149,7 +179,7 @@ def history(session: nox.Session) -> None:
 def lock(session: nox.Session) -> None:
     """Re-resolve requirements/*.txt from pyproject.toml's dependency groups."""
     session.install("uv")
-    groups = ["docs", "tests", "lint", "serve"]
+    groups = ["docs", "tests", "lint", "serve", "browser"]
     session.run(
         "uv",
         "pip",
