@@ -281,3 +281,31 @@ def test_a_later_chapter_starts_from_the_earlier_ones(
         """,
     )
     assert evaluate(book_root, chapter, replay) == ["ok", "ok"]
+
+
+def test_a_command_that_leaves_a_process_running_fails(
+    book_root: Path,
+    write_chapter: Writer,
+    replay: list[Example],
+) -> None:
+    chapter = write_chapter(
+        "01-books.rst",
+        """
+        Books
+        =====
+
+        .. code-block:: console
+
+           $ (sleep 60 &) ; echo started
+           started
+        """,
+    )
+    results = evaluate(book_root, chapter, replay)
+    assert results[-1].startswith(
+        "cookbook/01-books.rst:4 (console: (sleep 60 &) ; echo started)\n"
+        "$ (sleep 60 &) ; echo started left processes running (stopped now):\n"
+        "\n"
+    )
+    assert results[-1].endswith("sleep 60")
+    project = replay[-1].namespace["reader_project"]
+    assert project.stray_processes() == []

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -29,6 +32,9 @@ LEAKING_NAMES = (
     "NOX_CURRENT_SESSION",
 )
 COMMAND_TIMEOUT = 600
+# Every process a reader command starts inherits this variable, daemons too:
+# that is how the replay finds a server or worker that a command left behind.
+REPLAY_MARKER = "MESSAGEBUS_COOKBOOK_REPLAY"
 
 
 class CommandTimeout(RuntimeError):
@@ -86,6 +92,7 @@ class ReaderProject:
             PIP_DISABLE_PIP_VERSION_CHECK="1",
             PIP_NO_INPUT="1",
         )
+        env[REPLAY_MARKER] = str(self.root)
         if self.constraints is not None:
             env["PIP_CONSTRAINT"] = str(self.constraints)
         return env
@@ -105,24 +112,58 @@ class ReaderProject:
     def run(self, command: str) -> str:
         """Run a reader command in the project; its output, stderr included."""
         self.ensure_venv()
-        try:
-            completed = subprocess.run(
-                ["bash", "-c", command],
-                cwd=self.root,
-                env=self.environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                timeout=COMMAND_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired as timeout:
-            raise CommandTimeout(
-                f"{command!r} ran over {COMMAND_TIMEOUT} s in {self.root}"
-            ) from timeout
-        return completed.stdout
+        # A file, not a pipe: a daemon that inherits the output would keep a
+        # pipe open, and the replay would wait for it instead of reporting it.
+        with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as output:
+            try:
+                subprocess.run(
+                    ["bash", "-c", command],
+                    cwd=self.root,
+                    env=self.environment(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    timeout=COMMAND_TIMEOUT,
+                )
+            except subprocess.TimeoutExpired as timeout:
+                raise CommandTimeout(
+                    f"{command!r} ran over {COMMAND_TIMEOUT} s in {self.root}"
+                ) from timeout
+            output.seek(0)
+            return output.read()
+
+    def stray_processes(self) -> list[str]:
+        """Processes started by this project's commands that still run."""
+        marker = f"{REPLAY_MARKER}={self.root}".encode()
+        found = []
+        for proc in Path("/proc").glob("[0-9]*"):
+            try:
+                environ = (proc / "environ").read_bytes().split(b"\0")
+                if marker not in environ:
+                    continue
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state == "Z":  # a zombie has already stopped
+                    continue
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            found.append(f"{proc.name}: {command.decode(errors='replace').strip()}")
+        return found
+
+    def stop_strays(self, grace: float = 5.0) -> None:
+        """Terminate what :meth:`stray_processes` finds, then kill what stays."""
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for entry in self.stray_processes():
+                try:
+                    os.kill(int(entry.split(":", 1)[0]), sig)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            deadline = time.monotonic() + grace
+            while self.stray_processes() and time.monotonic() < deadline:
+                time.sleep(0.1)
 
     def remove(self) -> None:
+        self.stop_strays()
         shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -121,6 +121,14 @@ class ChapterParser:
         real: list[Command] = []
         for command in console.commands:
             output = canonical(project.run(command.line), str(project.root))
+            strays = project.stray_processes()
+            if strays:
+                project.stop_strays()
+                return failure(
+                    console,
+                    f"$ {command.line} left processes running (stopped now):",
+                    "\n".join(strays),
+                )
             if matches(command.expected, output):
                 real.append(command)
                 continue
