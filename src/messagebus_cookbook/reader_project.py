@@ -9,6 +9,7 @@ today and a replay next month see the same versions.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -154,10 +155,8 @@ class ReaderProject:
         """Terminate what :meth:`stray_processes` finds, then kill what stays."""
         for sig in (signal.SIGTERM, signal.SIGKILL):
             for entry in self.stray_processes():
-                try:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(int(entry.split(":", 1)[0]), sig)
-                except (ProcessLookupError, PermissionError):
-                    pass
             deadline = time.monotonic() + grace
             while self.stray_processes() and time.monotonic() < deadline:
                 time.sleep(0.1)
