@@ -90,3 +90,12 @@ def test_a_mismatch_is_explained_with_a_unified_diff() -> None:
     assert explain_mismatch("1 passed", "1 failed") == (
         "--- shown in the chapter\n+++ real output\n@@ -1 +1 @@\n-1 passed\n+1 failed"
     )
+
+
+def test_the_diff_leaves_out_what_is_masked() -> None:
+    shown = "repo = <Repo object at 0x7fba12ed5290>\n1 passed in 0.05s"
+    real = "repo = <Repo object at 0x7f0000000001>\n1 failed in 0.07s"
+    assert explain_mismatch(shown, real) == (
+        "--- shown in the chapter\n+++ real output\n@@ -1,2 +1,2 @@\n"
+        " repo = <Repo object at 0x7fba12ed5290>\n-1 passed in 0.05s\n+1 failed in 0.07s"
+    )

@@ -25,7 +25,10 @@ from messagebus_cookbook.chapters import Book, Include
 # Environment variables of the maintainer's session that would change what
 # the reader's commands print or install.
 LEAKING_PREFIXES = ("PYTEST_", "PIP_", "UV_", "PY_COLORS", "FORCE_COLOR", "COV_")
+# pytest prints longer summaries when it believes it runs in CI.
 LEAKING_NAMES = (
+    "CI",
+    "BUILD_NUMBER",
     "VIRTUAL_ENV",
     "PYTHONPATH",
     "PYTHONHOME",
