@@ -97,5 +97,6 @@ def test_the_diff_leaves_out_what_is_masked() -> None:
     real = "repo = <Repo object at 0x7f0000000001>\n1 failed in 0.07s"
     assert explain_mismatch(shown, real) == (
         "--- shown in the chapter\n+++ real output\n@@ -1,2 +1,2 @@\n"
-        " repo = <Repo object at 0x7fba12ed5290>\n-1 passed in 0.05s\n+1 failed in 0.07s"
+        " repo = <Repo object at 0x7fba12ed5290>\n"
+        "-1 passed in 0.05s\n+1 failed in 0.07s"
     )
