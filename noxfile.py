@@ -158,6 +158,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def readers(session: nox.Session) -> None:
     """The reader's project after the last chapter, on each Python 3.10-3.13 here."""
+    install(session, "cli")
     last = chapter_numbers()[-1]
     found = {minor: interpreter(minor) for minor in READER_PYTHONS}
     for minor, python in found.items():
@@ -214,17 +215,19 @@ def interpreter(minor: str) -> str | None:
     return None
 
 
-@nox.session(python=PYTHON, venv_backend="none")
+@nox.session(python=PYTHON)
 def export(session: nox.Session) -> None:
     """nox -s export -- 3 DIR: the reader's project as it stands after chapter 3."""
     if len(session.posargs) != 2:
         session.error("usage: nox -s export -- CHAPTER DIRECTORY")
+    install(session, "cli")
     cookbook(session, "export", *session.posargs)
 
 
-@nox.session(python=PYTHON, venv_backend="none")
+@nox.session(python=PYTHON)
 def history(session: nox.Session) -> None:
     """nox -s history -- tests/conftest.py [--diff OLD NEW]: a file's versions."""
+    install(session, "cli")
     cookbook(session, "history", *session.posargs)
 
 
@@ -232,7 +235,7 @@ def history(session: nox.Session) -> None:
 def lock(session: nox.Session) -> None:
     """Re-resolve requirements/*.txt from pyproject.toml's dependency groups."""
     session.install("uv")
-    groups = ["docs", "tests", "lint", "serve", "browser"]
+    groups = ["cli", "docs", "tests", "lint", "serve", "browser"]
     session.run(
         "uv",
         "pip",
