@@ -11,5 +11,5 @@ async def register_book(
     command: RegisterBook,
     transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
 ) -> BookRepositoryOperationResult:
-    """Register a new book: commit if the club accepts it, roll back if not."""
+    """Register a new book; the caller commits or rolls back."""
     raise NotImplementedError

@@ -11,7 +11,12 @@ async def test_register_book(
     uow: AbstractUnitOfWork, register_book_cmd: RegisterBook, book: Book
 ) -> None:
     async with uow as transaction:
-        assert await register_book(register_book_cmd, transaction) == Ok(None)
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
         assert await transaction.books.by_id(book.id) == Ok(book)
@@ -22,9 +27,17 @@ async def test_register_book_twice(
     uow: AbstractUnitOfWork, register_book_cmd: RegisterBook
 ) -> None:
     async with uow as transaction:
-        assert await register_book(register_book_cmd, transaction) == Ok(None)
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
-        assert await register_book(register_book_cmd, transaction) == Err(
-            BookRepositoryError.integrity_error
-        )
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Err(BookRepositoryError.integrity_error)

@@ -13,7 +13,12 @@ async def test_register_book_through_the_bus(
     book: Book,
 ) -> None:
     async with uow as transaction:
-        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
         assert await transaction.books.by_id(book.id) == Ok(book)

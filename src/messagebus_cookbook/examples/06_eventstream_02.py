@@ -13,7 +13,7 @@ async def register_book(
     command: RegisterBook,
     transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
 ) -> BookRepositoryOperationResult:
-    """Register a new book: commit if the club accepts it, roll back if not."""
+    """Register a new book; the caller commits or rolls back."""
     book = Book(
         id=command.id,
         title=command.title,
@@ -30,7 +30,4 @@ async def register_book(
                 author=book.author,
             )
         )
-        await transaction.commit()
-    else:
-        await transaction.rollback()
     return result

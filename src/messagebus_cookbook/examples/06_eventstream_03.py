@@ -12,16 +12,21 @@ async def test_register_book(
     uow: AbstractUnitOfWork, register_book_cmd: RegisterBook, book: Book
 ) -> None:
     async with uow as transaction:
-        assert await register_book(register_book_cmd, transaction) == Ok(None)
-        [registered] = transaction.books.seen
-        assert registered.messages == [
-            BookRegistered(
-                id=uuidgen(1),
-                isbn="0-321-12521-5",
-                title="Domain Driven Design",
-                author="Eric Evans",
-            )
-        ]
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+    [registered] = uow.books.seen
+    assert registered.messages == [
+        BookRegistered(
+            id=uuidgen(1),
+            isbn="0-321-12521-5",
+            title="Domain Driven Design",
+            author="Eric Evans",
+        )
+    ]
 
     async with uow as transaction:
         assert await transaction.books.by_id(book.id) == Ok(book)
@@ -32,9 +37,17 @@ async def test_register_book_twice(
     uow: AbstractUnitOfWork, register_book_cmd: RegisterBook
 ) -> None:
     async with uow as transaction:
-        assert await register_book(register_book_cmd, transaction) == Ok(None)
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
-        assert await register_book(register_book_cmd, transaction) == Err(
-            BookRepositoryError.integrity_error
-        )
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Err(BookRepositoryError.integrity_error)

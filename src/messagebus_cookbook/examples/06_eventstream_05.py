@@ -19,7 +19,12 @@ async def test_register_book_through_the_bus(
     transport: InMemoryEventstreamTransport,
 ) -> None:
     async with uow as transaction:
-        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
         assert await transaction.books.by_id(book.id) == Ok(book)
@@ -46,12 +51,20 @@ async def test_register_book_twice_through_the_bus(
     transport: InMemoryEventstreamTransport,
 ) -> None:
     async with uow as transaction:
-        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
-        assert await bus.handle(register_book_cmd, transaction) == Err(
-            BookRepositoryError.integrity_error
-        )
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Err(BookRepositoryError.integrity_error)
 
     assert [envelope["type"] for envelope in transport.messages] == [
         "book_registered_v1"

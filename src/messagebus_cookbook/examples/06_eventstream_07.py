@@ -3,33 +3,41 @@ from uuid import UUID
 
 import pytest
 from lastuuid.dummies import uuidgen
-from messagebus import AsyncAbstractMessageStoreRepository, AsyncMessageBus
+from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
 from result import Err, Ok
 
 from reading_club.domain.messages import RegisterBook
 from reading_club.domain.model import Book
+from reading_club.service.handlers.book import register_book
 from reading_club.service.repositories import BookRepositoryError
 from reading_club.service.unit_of_work import AbstractUnitOfWork
-from tests.conftest import InMemoryEventstreamTransport, InMemoryUnitOfWork
-
-
-class FlakyUnitOfWork(InMemoryUnitOfWork):
-    """An in-memory unit of work whose first commit fails, as a database may."""
-
-    def __init__(self, messagestore: AsyncAbstractMessageStoreRepository) -> None:
-        super().__init__(messagestore)
-        self.commit_fails = True
-
-    async def commit(self) -> None:
-        if self.commit_fails:
-            self.commit_fails = False
-            raise ConnectionError("the database went away")
-        await super().commit()
+from tests.conftest import InMemoryEventstreamTransport
 
 
 @pytest.fixture
-def flaky_uow(messagestore: AsyncAbstractMessageStoreRepository) -> FlakyUnitOfWork:
-    return FlakyUnitOfWork(messagestore)
+def register_another_book_cmd() -> RegisterBook:
+    return RegisterBook(
+        id=uuidgen(2),
+        title="Architecture Patterns with Python",
+        author="Harry Percival and Bob Gregory",
+        isbn="978-1-4920-5229-9",
+    )
+
+
+async def register_book_then_fail(
+    command: RegisterBook,
+    transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
+) -> None:
+    """Register the book, then fail, as a later step of a handler may."""
+    await register_book(command, transaction)
+    raise RuntimeError("the reviewer left")
+
+
+@pytest.fixture
+def failing_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
+    bus.add_listener(RegisterBook, register_book_then_fail)
+    return bus
 
 
 async def test_register_book_through_the_bus(
@@ -40,7 +48,12 @@ async def test_register_book_through_the_bus(
     transport: InMemoryEventstreamTransport,
 ) -> None:
     async with uow as transaction:
-        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
         assert await transaction.books.by_id(book.id) == Ok(book)
@@ -67,38 +80,75 @@ async def test_register_book_twice_through_the_bus(
     transport: InMemoryEventstreamTransport,
 ) -> None:
     async with uow as transaction:
-        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     async with uow as transaction:
-        assert await bus.handle(register_book_cmd, transaction) == Err(
-            BookRepositoryError.integrity_error
-        )
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Err(BookRepositoryError.integrity_error)
 
     assert [envelope["type"] for envelope in transport.messages] == [
         "book_registered_v1"
     ]
 
 
-async def test_a_rolled_back_registration_announces_nothing(
+async def test_a_rolled_back_registration_publishes_nothing(
     bus: AsyncMessageBus[AbstractUnitOfWork],
-    flaky_uow: AbstractUnitOfWork,
+    uow: AbstractUnitOfWork,
     register_book_cmd: RegisterBook,
+    register_another_book_cmd: RegisterBook,
     transport: InMemoryEventstreamTransport,
 ) -> None:
-    with pytest.raises(ConnectionError):
-        async with flaky_uow as transaction:
-            await bus.handle(register_book_cmd, transaction)
+    async with uow as transaction:
+        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        # A later step of the request fails: the caller rolls back.
+        await transaction.rollback()
 
-    apwp = RegisterBook(
-        id=uuidgen(2),
-        title="Architecture Patterns with Python",
-        author="Harry Percival and Bob Gregory",
-        isbn="978-1-4920-5229-9",
-    )
-    async with flaky_uow as transaction:
-        assert await bus.handle(apwp, transaction) == Ok(None)
+    async with uow as transaction:
+        result = await bus.handle(register_another_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
 
     titles = [
         json.loads(envelope["payload"])["title"] for envelope in transport.messages
     ]
     assert titles == ["Architecture Patterns with Python"]
+    assert transport.messages[0]["type"] == "book_registered_v1"
+
+
+async def test_a_failed_handler_publishes_nothing(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    failing_bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    register_book_cmd: RegisterBook,
+    register_another_book_cmd: RegisterBook,
+    transport: InMemoryEventstreamTransport,
+) -> None:
+    with pytest.raises(RuntimeError, match="the reviewer left"):
+        async with uow as transaction:
+            await failing_bus.handle(register_book_cmd, transaction)
+
+    async with uow as transaction:
+        result = await bus.handle(register_another_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    titles = [
+        json.loads(envelope["payload"])["title"] for envelope in transport.messages
+    ]
+    assert titles == ["Architecture Patterns with Python"]
+    assert transport.messages[0]["type"] == "book_registered_v1"
