@@ -40,6 +40,8 @@ html_theme = "furo"
 html_static_path = ["_static"]
 html_css_files = ["cookbook.css"]
 html_favicon = "_static/favicon.svg"
+pygments_style = "friendly"
+pygments_dark_style = "monokai"
 html_title = "The messagebus cookbook"
 html_theme_options = {
     "source_repository": "",
