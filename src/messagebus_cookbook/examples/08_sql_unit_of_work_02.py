@@ -1,0 +1,1 @@
+"""The adapters: how the reading club talks to databases and brokers."""

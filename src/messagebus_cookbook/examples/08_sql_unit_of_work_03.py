@@ -1,0 +1,1 @@
+"""The unit of work on a SQL database, with SQLAlchemy."""
