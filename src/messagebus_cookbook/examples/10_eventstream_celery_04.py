@@ -1,0 +1,1 @@
+"""The tests of the event stream over Celery."""
