@@ -24,6 +24,8 @@ READER_CONSTRAINTS = ROOT / "requirements" / "reader.txt"
 BUILD = ROOT / "_build"
 PYTHON = "3.11"
 READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+# The benchmark the outbox chapter shows, run in the reader's project.
+BENCH_COMMAND = ["benchmarks/relay.py"]
 
 
 def install(
@@ -166,23 +168,8 @@ def readers(session: nox.Session) -> None:
             session.warn(f"Python {minor} is not installed: not tested")
             continue
         with tempfile.TemporaryDirectory(prefix=f"reader-{minor}-") as folder:
-            cookbook(session, "export", str(last), folder)
-            venv = Path(folder) / ".venv"
-            session.run(python, "-m", "venv", str(venv), external=True)
-            bin_dir = venv / "bin"
+            bin_dir = reader_project(session, python, last, Path(folder))
             with session.chdir(folder):
-                session.run(
-                    str(bin_dir / "python"),
-                    "-m",
-                    "pip",
-                    "install",
-                    "-q",
-                    "-c",
-                    str(READER_CONSTRAINTS),
-                    "-e",
-                    ".[dev]",
-                    external=True,
-                )
                 session.run(
                     str(bin_dir / "pytest"),
                     "-p",
@@ -194,6 +181,49 @@ def readers(session: nox.Session) -> None:
     if not tested:
         session.error("no Python from 3.10 to 3.13 found")
     session.log(f"chapter {last:02d} passes on Python {', '.join(tested)}")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """The relay benchmark of the outbox chapter, in the reader's own project."""
+    install(session, "cli")
+    last = chapter_numbers()[-1]
+    python = interpreter(PYTHON)
+    if python is None:
+        session.error(f"Python {PYTHON} is not installed")
+    with tempfile.TemporaryDirectory(prefix="reader-bench-") as folder:
+        bin_dir = reader_project(session, python, last, Path(folder))
+        with session.chdir(folder):
+            session.run(
+                str(bin_dir / "python"),
+                *BENCH_COMMAND,
+                *session.posargs,
+                external=True,
+            )
+
+
+def reader_project(
+    session: nox.Session, python: str, chapter: int, folder: Path
+) -> Path:
+    """Export the project after ``chapter`` into ``folder`` and install it."""
+    cookbook(session, "export", str(chapter), str(folder))
+    venv = folder / ".venv"
+    session.run(python, "-m", "venv", str(venv), external=True)
+    bin_dir = venv / "bin"
+    with session.chdir(folder):
+        session.run(
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "-c",
+            str(READER_CONSTRAINTS),
+            "-e",
+            ".[dev]",
+            external=True,
+        )
+    return bin_dir
 
 
 def interpreter(minor: str) -> str | None:
