@@ -1,5 +1,7 @@
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -43,20 +45,19 @@ async def sqlite_engine() -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture(scope="session")
-def postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+def postgresql_server() -> Iterator[URL]:
     """The server of DATABASE_URL, or a PostgreSQL the tests start and stop."""
     url = os.environ.get("DATABASE_URL")
     if url:
         yield make_url(url)
         return
-    server = get_server(
-        tmp_path_factory.mktemp("postgresql") / "data", cleanup_mode="delete"
-    )
-    try:
-        socket_dir = server.get_postmaster_info().socket_dir
-        yield make_url(f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}")
-    finally:
-        server.cleanup()
+    with tempfile.TemporaryDirectory() as folder:
+        server = get_server(Path(folder) / "data", cleanup_mode="delete")
+        try:
+            socket_dir = server.get_postmaster_info().socket_dir
+            yield make_url(f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}")
+        finally:
+            server.cleanup()
 
 
 async def execute_outside_a_transaction(server: URL, statement: str) -> None:
