@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from messagebus_cookbook.chapters import Book, Include
@@ -198,10 +198,3 @@ def prepare(book: Book, chapter: int, project: ReaderProject) -> None:
 def constraints_file(root: Path) -> Path | None:
     path = root / "requirements" / "reader.txt"
     return path if path.exists() else None
-
-
-def describe(files: Mapping[str, Include]) -> str:
-    return "\n".join(
-        f"{caption}  <-  {include.example.name}"
-        for caption, include in sorted(files.items())
-    )

@@ -41,6 +41,7 @@ from messagebus_cookbook.reader_project import (
 )
 
 PROJECT_KEY = "reader_project"
+CHAPTER_KEY = "chapter_number"
 
 
 @dataclass
@@ -82,6 +83,7 @@ class ChapterParser:
 
     def __call__(self, document: Document) -> Iterator[Region]:
         chapter = read_chapter(Path(document.path), document.text)
+        document.namespace[CHAPTER_KEY] = chapter.number
         # The contract item comes first, unless a step leaves no room before it.
         starts_with_step = any(step.start == 0 for step in chapter.steps)
         at = len(document.text) if starts_with_step else 0
@@ -96,11 +98,11 @@ class ChapterParser:
         """The document's reader project, brought to the chapter's start."""
         namespace = example.namespace
         if PROJECT_KEY not in namespace:
-            chapter = read_chapter(Path(example.path), example.document.text)
-            root = Path(tempfile.mkdtemp(prefix=f"reader-{chapter.number:02d}-"))
+            number: int = namespace[CHAPTER_KEY]
+            root = Path(tempfile.mkdtemp(prefix=f"reader-{number:02d}-"))
             project = ReaderProject(root, constraints_file(self.book.root))
             namespace[PROJECT_KEY] = project
-            prepare(self.book, chapter.number, project)
+            prepare(self.book, number, project)
         project = namespace[PROJECT_KEY]
         assert isinstance(project, ReaderProject)
         return project
