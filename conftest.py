@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from messagebus_cookbook.replay import UPDATES, cookbook_sybil
+from messagebus_cookbook.timings import ChapterTimings
 
 ROOT = Path(__file__).parent
+TIMINGS = ChapterTimings()
 
 pytest_collect_file = cookbook_sybil(ROOT).pytest()
 
@@ -21,6 +23,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     UPDATES.enabled = bool(config.getoption("--update-examples"))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    TIMINGS.add(report.nodeid, report.duration)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = TIMINGS.lines()
+    if lines:
+        terminalreporter.write_sep("-", "replay time per chapter")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -189,3 +189,51 @@ def test_the_book_knows_each_files_history(
     assert sorted(book.files_after(1)) == ["src/books.py"]
     assert book.files_after(2)["src/books.py"].text == "x = 2\n"
     assert [path.name for path in book.orphan_examples()] == ["02_more_03.py"]
+
+
+def chapter_ending_with(write_chapter: Writer, console: str) -> Path:
+    return write_chapter(
+        "01-books.rst",
+        "Books\n=====\n\n.. code-block:: console\n\n"
+        + "".join(f"   {line}\n" for line in console.splitlines()),
+    )
+
+
+def test_a_chapter_that_ends_with_its_whole_suite_green_has_tested_its_project(
+    write_chapter: Writer,
+) -> None:
+    for console in (
+        "$ pytest -v\n=== 3 passed in 0.08s ===",
+        "$ pytest\n=== no tests ran in 0.00s ===",
+        "$ pytest -q\n3 passed in 0.1s",
+    ):
+        chapter = read_chapter(chapter_ending_with(write_chapter, console))
+        assert chapter.ends_with_whole_suite(), console
+
+
+def test_a_selection_or_a_red_run_at_the_end_does_not_test_the_whole_project(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    for console in (
+        '$ pytest -q -k "not postgresql"\n37 passed, 17 deselected in 1.7s',
+        "$ pytest tests/test_bus.py\n=== 3 passed in 0.08s ===",
+        "$ pytest -v\n=== 1 failed, 2 passed in 0.08s ===",
+        "$ pytest -v\n=== 2 passed, 1 error in 0.08s ===",
+        "$ mypy src\nSuccess: no issues found in 3 source files",
+    ):
+        chapter = read_chapter(chapter_ending_with(write_chapter, console))
+        assert not chapter.ends_with_whole_suite(), console
+    write_example("01_books_01.py", "x = 1\n")
+    written_after = write_chapter(
+        "01-books.rst",
+        f"""
+        .. code-block:: console
+
+           $ pytest -v
+           === 3 passed in 0.08s ===
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+        """,
+    )
+    assert not read_chapter(written_after).ends_with_whole_suite()

@@ -24,6 +24,11 @@ CHAPTER_NAME = re.compile(r"^(?P<number>\d\d)-(?P<slug>[a-z0-9-]+)\.rst$")
 EXAMPLE_NAME = re.compile(
     r"^(?P<chapter>\d\d)_(?P<slug>[a-z0-9_]+)_(?P<step>\d\d)\.\w+$"
 )
+# A command that runs the reader's whole test suite, selecting nothing out.
+WHOLE_SUITE = re.compile(r"^pytest(?: -[vq]+)*$")
+# The last line of a pytest run: what it counts.
+PYTEST_SUMMARY = re.compile(r"\b(?:passed|failed|errors?|no tests ran)\b")
+RED_COUNTS = re.compile(r"\b(?:failed|errors?)\b")
 # Languages a chapter may write inline: everything else comes from a file.
 INLINE_LANGUAGES = frozenset({"console", "text"})
 
@@ -118,6 +123,22 @@ class Chapter:
     def files(self) -> dict[str, Include]:
         """The last version of each reader file this chapter writes."""
         return {include.caption: include for include in self.includes}
+
+    def ends_with_whole_suite(self) -> bool:
+        """Does the replay end by running the whole test suite, green?
+
+        Then the replay has tested the project exactly as the chapter leaves
+        it: no file is written after that run, and it selected nothing out.
+        """
+        if not self.steps or not isinstance(self.steps[-1], Console):
+            return False
+        last = self.steps[-1].commands[-1]
+        summary = last.expected.splitlines()[-1] if last.expected else ""
+        return bool(
+            WHOLE_SUITE.match(last.line)
+            and PYTEST_SUMMARY.search(summary)
+            and not RED_COUNTS.search(summary)
+        )
 
 
 def read_chapter(path: Path, text: str | None = None) -> Chapter:

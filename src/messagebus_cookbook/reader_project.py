@@ -5,12 +5,21 @@ own virtual environment. Commands run in a clean environment: the
 maintainer's pytest, pip and colour settings do not leak into the reader's
 outputs, and installs follow the cookbook's pinned constraints so a replay
 today and a replay next month see the same versions.
+
+Installs are the slow part of a replay, so the replay makes them fast
+without changing what a chapter proves. Bringing a project to a chapter's
+start (the earlier chapters' install commands) is preparation: it runs the
+same requirements through ``uv pip install`` with the same constraints. A
+chapter's own install command still runs literally, with ``pip``; uv
+installs the same requirements just before it, so pip finds them there and
+only builds and installs the project itself.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -36,6 +45,8 @@ LEAKING_NAMES = (
     "NOX_CURRENT_SESSION",
 )
 COMMAND_TIMEOUT = 600
+# The command the chapters use to install the reader's project.
+PIP_INSTALL = ("python", "-m", "pip", "install")
 # Every process a reader command starts inherits this variable, daemons too:
 # that is how the replay finds a server or worker that a command left behind.
 REPLAY_MARKER = "MESSAGEBUS_COOKBOOK_REPLAY"
@@ -43,6 +54,40 @@ REPLAY_MARKER = "MESSAGEBUS_COOKBOOK_REPLAY"
 
 class CommandTimeout(RuntimeError):
     """A reader command ran longer than any chapter's command should."""
+
+
+class PreparationFailed(RuntimeError):
+    """A command that brings the project to a chapter's start failed."""
+
+
+def uv_executable() -> str | None:
+    """uv from the cookbook's own test dependencies, else from PATH."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        return shutil.which("uv")
+    try:
+        return find_uv_bin()
+    except FileNotFoundError:
+        return shutil.which("uv")
+
+
+def uv_arguments(command: str) -> list[str] | None:
+    """The arguments of ``python -m pip install ...`` for ``uv pip install``.
+
+    None when the command is not a plain pip install, or uses a shell
+    feature (``&&``, a pipe) that a translation could get wrong.
+    """
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if tuple(words[: len(PIP_INSTALL)]) != PIP_INSTALL:
+        return None
+    arguments = words[len(PIP_INSTALL) :]
+    if any(word in {"&&", "||", ";", "|"} for word in arguments):
+        return None
+    return arguments
 
 
 class ReaderProject:
@@ -105,13 +150,55 @@ class ReaderProject:
         """Create the reader's virtual environment (the chapters tell how)."""
         if (self.venv / "bin" / "python").exists():
             return
-        uv = shutil.which("uv")
+        uv = uv_executable()
         if uv:  # the same venv as `python -m venv`, in a tenth of the time
             command = [uv, "venv", "--quiet", "--seed", "--python", sys.executable]
         else:
             command = [sys.executable, "-m", "venv"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
         subprocess.run([*command, str(self.venv)], check=True, env=env, cwd=self.root)
+
+    @property
+    def python(self) -> str:
+        return str(self.venv / "bin" / "python")
+
+    def preinstall(self, command: str) -> bool:
+        """Install what a pip command installs, with uv; False if it cannot.
+
+        Same requirements, same constraints: afterwards the pip command
+        itself finds them installed.
+        """
+        uv = uv_executable()
+        arguments = uv_arguments(command)
+        if uv is None or arguments is None:
+            return False
+        self.ensure_venv()
+        constraints = []
+        if self.constraints is not None:
+            constraints = ["--constraint", str(self.constraints)]
+        env = self.environment()
+        env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_CONFIG="1")
+        done = subprocess.run(
+            [uv, "pip", "install", "--python", self.python, *constraints, *arguments],
+            cwd=self.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+        return done.returncode == 0
+
+    def prepare_with(self, command: str) -> None:
+        """Run an earlier chapter's install command, fast; fail loudly."""
+        if self.preinstall(command):
+            return
+        output = self.run(f"{command}; echo exit=$?")
+        if not output.rstrip().endswith("exit=0"):
+            raise PreparationFailed(
+                f"preparing {self.root}: {command!r} failed:\n{output}"
+            )
 
     def run(self, command: str) -> str:
         """Run a reader command in the project; its output, stderr included."""
@@ -191,7 +278,7 @@ def prepare(book: Book, chapter: int, project: ReaderProject) -> None:
     done: set[str] = set()
     for command in book.commands_before(chapter):
         if command.line not in done:
-            project.run(command.line)
+            project.prepare_with(command.line)
             done.add(command.line)
 
 

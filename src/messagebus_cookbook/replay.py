@@ -122,6 +122,10 @@ class ChapterParser:
         mismatches: list[str] = []
         real: list[Command] = []
         for command in console.commands:
+            if command.is_setup:
+                # uv installs the same requirements first, fast; pip, run as
+                # the reader types it, then installs only the project itself.
+                project.preinstall(command.line)
             output = canonical(project.run(command.line), str(project.root))
             strays = project.stray_processes()
             if strays:

@@ -1,0 +1,40 @@
+"""How long each chapter's replay took, for the summary at the end of a run.
+
+Items of one chapter run one after the other on one worker (``--dist
+loadfile``), so the sum of their durations is the chapter's replay time,
+preparation of the project included.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ChapterTimings:
+    """Seconds spent per test file; chapters and the engine's tests apart."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, nodeid: str, duration: float) -> None:
+        self.seconds[nodeid.split("::", 1)[0]] += duration
+
+    def chapters(self) -> list[tuple[str, float]]:
+        return sorted(
+            (path, seconds)
+            for path, seconds in self.seconds.items()
+            if path.endswith(".rst")
+        )
+
+    def lines(self) -> list[str]:
+        """The summary: one line per chapter, then the other tests together."""
+        chapters = self.chapters()
+        if not chapters:
+            return []
+        width = max(len(path) for path, _ in chapters)
+        lines = [f"{path:<{width}}  {seconds:6.1f} s" for path, seconds in chapters]
+        others = sum(s for p, s in self.seconds.items() if not p.endswith(".rst"))
+        if others:
+            lines.append(f"{'other tests':<{width}}  {others:6.1f} s")
+        return lines
