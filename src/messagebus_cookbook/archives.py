@@ -35,7 +35,7 @@ def archive_bytes(files: Mapping[str, str]) -> bytes:
             info.create_system = UNIX
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[caption].encode("utf-8"), compresslevel=9)
+            archive.writestr(info, files[caption].encode("utf-8"), compresslevel=6)
     return buffer.getvalue()
 
 
