@@ -8,7 +8,7 @@ when the chapter leaves it different from how the reader had it before.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from messagebus_cookbook.chapters import Book
@@ -26,13 +26,6 @@ class Folder:
     name: str
     folders: dict[str, Folder] = field(default_factory=dict)
     files: dict[str, Status | None] = field(default_factory=dict)
-
-    def paths(self, prefix: str = "") -> Iterator[str]:
-        """Every file's path under this folder, folders first, by name."""
-        for name in sorted(self.folders):
-            yield from self.folders[name].paths(f"{prefix}{name}/")
-        for name in sorted(self.files):
-            yield f"{prefix}{name}"
 
 
 def statuses(book: Book, number: int) -> dict[str, Status | None]:
