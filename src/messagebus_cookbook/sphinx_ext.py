@@ -1,105 +1,94 @@
 """What readers get at build time, from the same chapter model the tests replay.
 
+- At the start of each chapter (``.. project-tree::``), the reader's project
+  as it stands at the end of the chapter, new and changed files marked
+  (``sphinx_tree``).
+- A block that shows part of a file says which part in its caption; a block
+  that shows again a whole file folds its long runs of unchanged lines;
+  under a block that changes a file, a folded diff (``sphinx_includes``).
 - At the end of each chapter, a link to a zip of the reader's project as it
-  stands after that chapter, built by this build (never a committed zip).
-- Under each block that changes a file the reader already has, a folded
-  unified diff against the previous version.
+  stands after that chapter, built by this build (``archives``) and
+  rewritten only when its content changed.
+
+A chapter's page draws on earlier chapters (which files exist, which
+version came before); its *signature* sums that up, and a build re-reads
+the chapters whose signature changed, and only those.
 """
 
 from __future__ import annotations
 
-import difflib
-import zipfile
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from messagebus_cookbook.archives import archive_name, write_archive, write_archives
 from messagebus_cookbook.chapters import Book, Chapter
+from messagebus_cookbook.folding import CONTEXT, MIN_FOLDED
+from messagebus_cookbook.project_tree import statuses
+from messagebus_cookbook.sphinx_includes import (
+    CookbookLiteralInclude,
+    depart_folded_file,
+    folded_file,
+    visit_folded_file,
+)
+from messagebus_cookbook.sphinx_model import book_of, chapter_of, docname_of, load_book
+from messagebus_cookbook.sphinx_tree import ProjectTree
+
+__all__ = ["archive_name", "setup", "write_archive"]
 
 logger = logging.getLogger(__name__)
 DOWNLOADS = "_downloads/projects"
 
 
-def archive_name(chapter: Chapter) -> str:
-    return f"reading-club-after-chapter-{chapter.number:02d}.zip"
-
-
-def write_archive(book: Book, chapter: Chapter, destination: Path) -> Path:
-    """Zip the reader's project after ``chapter``, files in a top folder."""
-    path = destination / archive_name(chapter)
-    top = f"reading-club-{chapter.number:02d}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for caption, include in sorted(book.files_after(chapter.number).items()):
-            info = zipfile.ZipInfo(f"{top}/{caption}", date_time=(2026, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, include.text)
-    return path
-
-
-def _chapter_of(app: Sphinx, docname: str) -> Chapter | None:
-    book: Book = app.env.cookbook_book  # type: ignore[attr-defined]
-    for chapter in book.chapters:
-        if docname == f"cookbook/{chapter.path.stem}":
-            return chapter
-    return None
+def chapter_signature(book: Book, chapter: Chapter) -> str:
+    """A digest of what the chapter's page takes from the other chapters."""
+    parts = [
+        f"{path}={status.value if status else ''}"
+        for path, status in sorted(statuses(book, chapter.number).items())
+    ]
+    for include in chapter.includes:
+        previous = book.previous_version(include)
+        parts.append(f"{include.location.line}<{previous.example if previous else ''}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    app.env.cookbook_book = Book(Path(app.srcdir))  # type: ignore[attr-defined]
+    load_book(app.env)
 
 
-def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    """Add the folded diffs and the download link to a chapter's doctree."""
-    docname = app.env.docname
-    chapter = _chapter_of(app, docname)
+def on_env_get_outdated(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
+) -> list[str]:
+    """Re-read the chapters whose signature changed since the last build."""
+    book = book_of(env)
+    known: dict[str, str] = getattr(env, "cookbook_signatures", {})
+    signatures = {
+        docname_of(chapter): chapter_signature(book, chapter)
+        for chapter in book.chapters
+    }
+    env.cookbook_signatures = signatures  # type: ignore[attr-defined]
+    return sorted(
+        docname
+        for docname, signature in signatures.items()
+        if known.get(docname) != signature
+        and docname in env.found_docs
+        and docname not in added | changed
+    )
+
+
+def add_download_link(app: Sphinx, doctree: nodes.document) -> None:
+    chapter = chapter_of(app.env, app.env.docname)
     if chapter is None:
         return
-    book: Book = app.env.cookbook_book  # type: ignore[attr-defined]
-    for block in list(doctree.findall(nodes.literal_block)):
-        source = block.get("source")
-        if not source:
-            continue
-        include = next(
-            (
-                i
-                for i in chapter.includes
-                if str(i.example) == str(Path(source).resolve())
-            ),
-            None,
-        )
-        if include is None:
-            continue
-        previous = book.previous_version(include)
-        if previous is None:
-            continue
-        app.env.note_dependency(str(previous.example))
-        diff = "".join(
-            difflib.unified_diff(
-                previous.text.splitlines(keepends=True),
-                include.text.splitlines(keepends=True),
-                f"{include.caption} (before)",
-                f"{include.caption} (after)",
-            )
-        )
-        if not diff:
-            continue
-        anchor = block.parent if isinstance(block.parent, nodes.container) else block
-        folded = nodes.container(classes=["cookbook-diff"])
-        folded += nodes.raw(
-            "",
-            "<details><summary>What changed in "
-            f"<code>{include.caption}</code></summary>",
-            format="html",
-        )
-        diff_block = nodes.literal_block(diff, diff, language="diff")
-        folded += diff_block
-        folded += nodes.raw("", "</details>", format="html")
-        anchor.parent.insert(anchor.parent.index(anchor) + 1, folded)
-
     link = nodes.paragraph(classes=["cookbook-download"])
     link += nodes.reference(
         "",
@@ -111,18 +100,28 @@ def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     doctree += link
 
 
-def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+def refresh_archives(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    book: Book = app.env.cookbook_book  # type: ignore[attr-defined]
-    destination = Path(app.outdir) / DOWNLOADS
-    for chapter in book.chapters:
-        write_archive(book, chapter, destination)
-    logger.info("wrote %d project archives into %s", len(book.chapters), destination)
+    book = book_of(app.env)
+    rewritten = write_archives(book, Path(app.outdir) / DOWNLOADS)
+    logger.info(
+        "project archives: %d of %d rewritten", len(rewritten), len(book.chapters)
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value(
+        "cookbook_fold_context", CONTEXT, "env", types=frozenset({int})
+    )
+    app.add_config_value(
+        "cookbook_fold_min_lines", MIN_FOLDED, "env", types=frozenset({int})
+    )
+    app.add_node(folded_file, html=(visit_folded_file, depart_folded_file))
+    app.add_directive("literalinclude", CookbookLiteralInclude, override=True)
+    app.add_directive("project-tree", ProjectTree)
     app.connect("builder-inited", on_builder_inited)
-    app.connect("doctree-read", on_doctree_read)
-    app.connect("build-finished", on_build_finished)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("doctree-read", add_download_link)
+    app.connect("build-finished", refresh_archives)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
