@@ -19,9 +19,10 @@ PROMPT = "$ "
 WILDCARD = "..."
 # Commands that prepare the reader's environment: a replay that starts at a
 # later chapter runs them again so the project is installed as the reader's is.
-SETUP_COMMAND = re.compile(r"^python -m pip install\b")
+SETUP_COMMAND = re.compile(r"^python3? -m (?:pip install\b|venv \.venv$)")
 # Where the reader's project lives in the outputs the chapters show.
-READER_ROOT = "/home/reader/reading-club"
+READER_FOLDER = "reading-club"
+READER_ROOT = f"/home/reader/{READER_FOLDER}"
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -85,6 +86,10 @@ def _join(lines: list[str]) -> str:
 def canonical(output: str, project_root: str) -> str:
     """The output as the chapters show it: no colours, the reader's paths."""
     output = ANSI_ESCAPE.sub("", output).replace(project_root, READER_ROOT)
+    # Before the project's folder exists, the reader stands in its parent.
+    parent = project_root.rsplit("/", 1)[0]
+    if parent:
+        output = output.replace(parent + "/", READER_ROOT.rsplit("/", 1)[0] + "/")
     return "\n".join(line.rstrip() for line in output.splitlines()).strip("\n")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -47,6 +48,8 @@ LEAKING_NAMES = (
 COMMAND_TIMEOUT = 600
 # The command the chapters use to install the reader's project.
 PIP_INSTALL = ("python", "-m", "pip", "install")
+# The command that creates the reader's virtual environment.
+VENV_COMMAND = re.compile(r"^python3? -m venv \.venv$")
 # Every process a reader command starts inherits this variable, daemons too:
 # that is how the replay finds a server or worker that a command left behind.
 REPLAY_MARKER = "MESSAGEBUS_COOKBOOK_REPLAY"
@@ -94,9 +97,17 @@ class ReaderProject:
     """An empty folder that becomes the reader's project, step by step."""
 
     def __init__(self, root: Path, constraints: Path | None = None) -> None:
+        # The folder itself appears with the reader's first file or command
+        # (chapter 00 creates it with ``mkdir``); until then commands run in
+        # its parent, where the reader stands.
         self.root = root
         self.constraints = constraints
-        root.mkdir(parents=True, exist_ok=True)
+        root.parent.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def cwd(self) -> Path:
+        """Where the reader's next command runs."""
+        return self.root if self.root.is_dir() else self.root.parent
 
     @property
     def venv(self) -> Path:
@@ -127,6 +138,7 @@ class ReaderProject:
             for name, value in os.environ.items()
             if not name.startswith(LEAKING_PREFIXES) and name not in LEAKING_NAMES
         }
+        # As after ``source .venv/bin/activate``, once the venv exists.
         env.update(
             PATH=os.pathsep.join([str(self.venv / "bin"), env.get("PATH", "")]),
             VIRTUAL_ENV=str(self.venv),
@@ -156,6 +168,7 @@ class ReaderProject:
         else:
             command = [sys.executable, "-m", "venv"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+        self.root.mkdir(exist_ok=True)
         subprocess.run([*command, str(self.venv)], check=True, env=env, cwd=self.root)
 
     @property
@@ -191,7 +204,10 @@ class ReaderProject:
         return done.returncode == 0
 
     def prepare_with(self, command: str) -> None:
-        """Run an earlier chapter's install command, fast; fail loudly."""
+        """Run an earlier chapter's set-up command, fast; fail loudly."""
+        if VENV_COMMAND.match(command):
+            self.ensure_venv()
+            return
         if self.preinstall(command):
             return
         output = self.run(f"{command}; echo exit=$?")
@@ -200,16 +216,18 @@ class ReaderProject:
                 f"preparing {self.root}: {command!r} failed:\n{output}"
             )
 
-    def run(self, command: str) -> str:
-        """Run a reader command in the project; its output, stderr included."""
-        self.ensure_venv()
+    def run(self, command: str, cwd: Path | None = None) -> str:
+        """Run a reader command in the project; its output, stderr included.
+
+        ``cwd`` is where the reader stands, by default :attr:`cwd`.
+        """
         # A file, not a pipe: a daemon that inherits the output would keep a
         # pipe open, and the replay would wait for it instead of reporting it.
         with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as output:
             try:
                 subprocess.run(
                     ["bash", "-c", command],
-                    cwd=self.root,
+                    cwd=cwd or self.cwd,
                     env=self.environment(),
                     stdin=subprocess.DEVNULL,
                     stdout=output,
@@ -262,6 +280,8 @@ class ReaderProject:
     def remove(self) -> None:
         self.stop_strays()
         shutil.rmtree(self.root, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the replay's own temporary parent
+            self.root.parent.rmdir()
 
 
 def export(book: Book, chapter: int, destination: Path) -> list[str]:

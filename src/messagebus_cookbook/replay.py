@@ -21,6 +21,7 @@ from sybil import Document, Example, Region, Sybil
 
 from messagebus_cookbook.chapters import Book, Chapter, Console, Include, read_chapter
 from messagebus_cookbook.console import (
+    READER_FOLDER,
     Command,
     canonical,
     explain_mismatch,
@@ -99,7 +100,9 @@ class ChapterParser:
         namespace = example.namespace
         if PROJECT_KEY not in namespace:
             number: int = namespace[CHAPTER_KEY]
-            root = Path(tempfile.mkdtemp(prefix=f"reader-{number:02d}-"))
+            # Named as the reader's folder: what a command prints of it matches.
+            parent = Path(tempfile.mkdtemp(prefix=f"reader-{number:02d}-"))
+            root = parent / READER_FOLDER
             project = ReaderProject(root, constraints_file(self.book.root))
             namespace[PROJECT_KEY] = project
             prepare(self.book, number, project)
@@ -121,12 +124,16 @@ class ChapterParser:
         project = self.project(example)
         mismatches: list[str] = []
         real: list[Command] = []
+        # Each command runs in a shell of its own, from where the reader
+        # stands when the block starts: `mkdir reading-club` then
+        # `cd reading-club` work as they do in the reader's one shell.
+        cwd = project.cwd
         for command in console.commands:
             if command.is_setup:
                 # uv installs the same requirements first, fast; pip, run as
                 # the reader types it, then installs only the project itself.
                 project.preinstall(command.line)
-            output = canonical(project.run(command.line), str(project.root))
+            output = canonical(project.run(command.line, cwd), str(project.root))
             strays = project.stray_processes()
             if strays:
                 project.stop_strays()
