@@ -1,16 +1,16 @@
-"""The messages that change the reading club."""
+"""The models of the reading club."""
 
 from uuid import UUID
 
-from lastuuid import uuid7
-from messagebus import Command, Field, Metadata
+from messagebus import Model
+
+from reading_club.domain.isbn import Isbn
 
 
-class RegisterBook(Command):
-    """Ask the reading club to register a new book."""
+class Book(Model):
+    """A book that the club's reviewers can review."""
 
-    id: UUID = Field(default_factory=uuid7)
+    id: UUID
     title: str
     author: str
-    isbn: str
-    metadata: Metadata = Metadata(name="register_book", schema_version=1)
+    isbn: Isbn

@@ -1,43 +1,18 @@
-from lastuuid.dummies import uuidgen
+"""The messages that change the reading club."""
 
-from reading_club.domain.messages import RegisterBook
-from reading_club.domain.model import Book
+from uuid import UUID
 
+from lastuuid import uuid7
+from messagebus import Command, Field, Metadata
 
-def test_book_equality() -> None:
-    book = Book(
-        id=uuidgen(1),
-        title="Domain Driven Design",
-        author="Eric Evans",
-        isbn="0-321-12521-5",
-    )
-    assert book == Book(
-        id=uuidgen(1),
-        title="Domain Driven Design",
-        author="Eric Evans",
-        isbn="0-321-12521-5",
-    )
-    assert book != book.model_copy(update={"title": "Domain-Driven Design"})
+from reading_club.domain.isbn import Isbn
 
 
-def test_register_book_metadata() -> None:
-    command = RegisterBook(
-        id=uuidgen(1),
-        title="Domain Driven Design",
-        author="Eric Evans",
-        isbn="0-321-12521-5",
-    )
-    assert command.metadata.name == "register_book"
-    assert command.metadata.schema_version == 1
-    assert command.metadata.published is False
+class RegisterBook(Command):
+    """Ask the reading club to register a new book."""
 
-
-def test_register_book_ids_are_generated() -> None:
-    first = RegisterBook(
-        title="Domain Driven Design", author="Eric Evans", isbn="0-321-12521-5"
-    )
-    second = RegisterBook(
-        title="Domain Driven Design", author="Eric Evans", isbn="0-321-12521-5"
-    )
-    assert first.id != second.id
-    assert first.message_id != second.message_id
+    id: UUID = Field(default_factory=uuid7)
+    title: str
+    author: str
+    isbn: Isbn
+    metadata: Metadata = Metadata(name="register_book", schema_version=1)

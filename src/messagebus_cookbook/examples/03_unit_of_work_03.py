@@ -10,7 +10,7 @@ from tests.conftest import InMemoryUnitOfWork
 
 async def test_commit_keeps_the_book(uow: InMemoryUnitOfWork, book: Book) -> None:
     async with uow as transaction:
-        await transaction.books.add(book)
+        assert await transaction.books.add(book) == Ok(None)
         await transaction.commit()
         assert transaction.status == TransactionStatus.committed
 
@@ -21,7 +21,7 @@ async def test_commit_keeps_the_book(uow: InMemoryUnitOfWork, book: Book) -> Non
 
 async def test_rollback_discards_the_book(uow: InMemoryUnitOfWork, book: Book) -> None:
     async with uow as transaction:
-        await transaction.books.add(book)
+        assert await transaction.books.add(book) == Ok(None)
         await transaction.rollback()
         assert transaction.status == TransactionStatus.rolledback
 
@@ -35,7 +35,7 @@ async def test_rollback_discards_the_book(uow: InMemoryUnitOfWork, book: Book) -
 async def test_an_exception_rolls_back(uow: InMemoryUnitOfWork, book: Book) -> None:
     with pytest.raises(RuntimeError, match="the reviewer left"):
         async with uow as transaction:
-            await transaction.books.add(book)
+            assert await transaction.books.add(book) == Ok(None)
             raise RuntimeError("the reviewer left")
 
     async with uow as transaction:
@@ -50,4 +50,4 @@ async def test_a_transaction_must_be_closed(
 ) -> None:
     with pytest.raises(TransactionError, match="Missing commit/rollback call"):
         async with uow as transaction:
-            await transaction.books.add(book)
+            assert await transaction.books.add(book) == Ok(None)

@@ -8,7 +8,7 @@ from reading_club.service.repositories import BookRepositoryOperationResult
 from reading_club.service.unit_of_work import AbstractUnitOfWork
 
 
-@async_listen  # type: ignore[type-var]
+@async_listen
 async def register_book(
     command: RegisterBook,
     transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],

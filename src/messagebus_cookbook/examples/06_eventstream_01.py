@@ -5,6 +5,8 @@ from uuid import UUID
 from lastuuid import uuid7
 from messagebus import Command, Event, Field, Metadata
 
+from reading_club.domain.isbn import Isbn
+
 
 class RegisterBook(Command):
     """Ask the reading club to register a new book."""
@@ -12,7 +14,7 @@ class RegisterBook(Command):
     id: UUID = Field(default_factory=uuid7)
     title: str
     author: str
-    isbn: str
+    isbn: Isbn
     metadata: Metadata = Metadata(name="register_book", schema_version=1)
 
 
@@ -20,7 +22,7 @@ class BookRegistered(Event):
     """The reading club has registered a new book."""
 
     id: UUID
-    isbn: str
+    isbn: Isbn
     title: str
     author: str
     metadata: Metadata = Metadata(

@@ -38,7 +38,7 @@ async def test_register_book_through_the_bus(
     assert UUID(envelope["id"]).version == 7
     assert json.loads(envelope["payload"]) == {
         "id": "00000001-0000-0000-0000-000000000000",
-        "isbn": "0-321-12521-5",
+        "isbn": "9780321125217",
         "title": "Domain Driven Design",
         "author": "Eric Evans",
     }

@@ -20,7 +20,7 @@ def register_another_book_cmd() -> RegisterBook:
         id=uuidgen(2),
         title="Architecture Patterns with Python",
         author="Harry Percival and Bob Gregory",
-        isbn="978-1-4920-5229-9",
+        isbn="978-1-492-05220-3",
     )
 
 
@@ -67,7 +67,7 @@ async def test_register_book_through_the_bus(
     assert UUID(envelope["id"]).version == 7
     assert json.loads(envelope["payload"]) == {
         "id": "00000001-0000-0000-0000-000000000000",
-        "isbn": "0-321-12521-5",
+        "isbn": "9780321125217",
         "title": "Domain Driven Design",
         "author": "Eric Evans",
     }

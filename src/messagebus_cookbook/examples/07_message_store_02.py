@@ -19,7 +19,7 @@ def register_another_book_cmd() -> RegisterBook:
         id=uuidgen(2),
         title="Architecture Patterns with Python",
         author="Harry Percival and Bob Gregory",
-        isbn="978-1-4920-5229-9",
+        isbn="978-1-492-05220-3",
     )
 
 
@@ -76,7 +76,7 @@ async def test_register_book_through_the_bus(
     assert envelope["type"] == "book_registered_v1"
     assert json.loads(envelope["payload"]) == {
         "id": "00000001-0000-0000-0000-000000000000",
-        "isbn": "0-321-12521-5",
+        "isbn": "9780321125217",
         "title": "Domain Driven Design",
         "author": "Eric Evans",
     }
@@ -177,7 +177,7 @@ async def test_a_failed_handler_publishes_nothing(
         register_another_book_cmd,
         BookRegistered(
             id=uuidgen(2),
-            isbn="978-1-4920-5229-9",
+            isbn="978-1-492-05220-3",
             title="Architecture Patterns with Python",
             author="Harry Percival and Bob Gregory",
         ),

@@ -61,7 +61,7 @@ async def test_a_refused_book_leaves_the_transaction_usable(
         id=uuidgen(2),
         title="Architecture Patterns with Python",
         author="Harry Percival and Bob Gregory",
-        isbn="978-1-4920-5229-9",
+        isbn="978-1-492-05220-3",
     )
     async with uow as transaction:
         await transaction.books.add(book)

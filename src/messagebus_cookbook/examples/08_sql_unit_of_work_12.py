@@ -45,6 +45,6 @@ async def test_the_store_keeps_a_message_as_it_came(
             "id": "00000001-0000-0000-0000-000000000000",
             "title": "Domain Driven Design",
             "author": "Eric Evans",
-            "isbn": "0-321-12521-5",
+            "isbn": "9780321125217",
         },
     }

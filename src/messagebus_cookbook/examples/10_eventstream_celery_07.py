@@ -36,7 +36,7 @@ async def test_a_registered_book_is_sent_as_a_task(
                     "type": "book_registered_v1",
                     "payload": (
                         '{"id":"00000001-0000-0000-0000-000000000000",'
-                        '"isbn":"0-321-12521-5",'
+                        '"isbn":"9780321125217",'
                         '"title":"Domain Driven Design",'
                         '"author":"Eric Evans"}'
                     ),

@@ -31,7 +31,7 @@ ARCHITECTURE_PATTERNS_WITH_PYTHON = Book(
     id=uuidgen(2),
     title="Architecture Patterns with Python",
     author="Harry Percival and Bob Gregory",
-    isbn="978-1-4920-5229-9",
+    isbn="978-1-492-05220-3",
 )
 
 

@@ -17,7 +17,7 @@ REGISTER_ARCHITECTURE_PATTERNS = RegisterBook(
     id=uuidgen(2),
     title="Architecture Patterns with Python",
     author="Harry Percival and Bob Gregory",
-    isbn="978-1-4920-5229-9",
+    isbn="978-1-492-05220-3",
 )
 
 
@@ -71,7 +71,7 @@ async def test_a_published_message_waits_in_the_outbox(
                 "type": "book_registered_v1",
                 "payload": (
                     '{"id":"00000001-0000-0000-0000-000000000000",'
-                    '"isbn":"0-321-12521-5",'
+                    '"isbn":"9780321125217",'
                     '"title":"Domain Driven Design",'
                     '"author":"Eric Evans"}'
                 ),

@@ -51,7 +51,7 @@ async def test_the_store_keeps_a_message_as_it_came(
             "id": "00000001-0000-0000-0000-000000000000",
             "title": "Domain Driven Design",
             "author": "Eric Evans",
-            "isbn": "0-321-12521-5",
+            "isbn": "9780321125217",
         },
     }
 
@@ -82,7 +82,7 @@ async def test_a_commit_keeps_every_message_the_bus_handled(
                 "id": "00000001-0000-0000-0000-000000000000",
                 "title": "Domain Driven Design",
                 "author": "Eric Evans",
-                "isbn": "0-321-12521-5",
+                "isbn": "9780321125217",
             },
         },
         {
@@ -92,7 +92,7 @@ async def test_a_commit_keeps_every_message_the_bus_handled(
             "schema_version": 1,
             "payload": {
                 "id": "00000001-0000-0000-0000-000000000000",
-                "isbn": "0-321-12521-5",
+                "isbn": "9780321125217",
                 "title": "Domain Driven Design",
                 "author": "Eric Evans",
             },

@@ -42,7 +42,7 @@ async def test_the_worker_receives_book_registered(
         "type": "book_registered_v1",
         "payload": (
             '{"id":"00000001-0000-0000-0000-000000000000",'
-            '"isbn":"0-321-12521-5",'
+            '"isbn":"9780321125217",'
             '"title":"Domain Driven Design",'
             '"author":"Eric Evans"}'
         ),
