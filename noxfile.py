@@ -37,7 +37,11 @@ def install(
         for group in groups
         for requirement in nox.project.dependency_groups(PYPROJECT, group)
     }
-    session.install("-c", str(constraints), *sorted(requirements))
+    # Bytecode compiled once at install: this machine and many CI images set
+    # PYTHONDONTWRITEBYTECODE, and then every run would compile Sphinx anew.
+    session.install(
+        "-c", str(constraints), *sorted(requirements), env={"UV_COMPILE_BYTECODE": "1"}
+    )
 
 
 def cookbook(session: nox.Session, *args: str) -> None:

