@@ -1,3 +1,5 @@
+import time
+
 from messagebus_cookbook.console import (
     Command,
     canonical,
@@ -100,3 +102,12 @@ def test_the_diff_leaves_out_what_is_masked() -> None:
         " repo = <Repo object at 0x7fba12ed5290>\n"
         "-1 passed in 0.05s\n+1 failed in 0.07s"
     )
+
+
+def test_a_long_output_that_does_not_match_is_refused_at_once() -> None:
+    expected = "start\n...\na ... b\n...\na ... b\n...\nend"
+    actual = "start\n" + "\n".join(f"a {n} b" for n in range(2000))
+
+    started = time.perf_counter()
+    assert not matches(expected, actual)
+    assert time.perf_counter() - started < 1.0

@@ -101,21 +101,35 @@ def mask(text: str) -> str:
 
 
 def matches(expected: str, actual: str) -> bool:
-    """Does the real output match the block, ``...`` being a wildcard?"""
-    pattern = _wildcard_pattern(mask(expected))
-    actual = mask(actual)
-    return pattern.fullmatch(actual + "\n" if actual else "") is not None
+    """Does the real output match the block, ``...`` being a wildcard?
 
-
-def _wildcard_pattern(expected: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    for line in expected.splitlines() if expected else []:
+    A line ``...`` matches any number of lines, ``...`` inside a line any
+    text within that line. The match walks the lines once for each line of
+    the block (never a regular expression over the whole output, which
+    backtracks without end on a long output that does not match).
+    """
+    wanted = mask(expected).splitlines() if expected else []
+    lines = mask(actual).splitlines() if actual else []
+    # The positions in ``lines`` where the rest of the block may start.
+    starts = {0}
+    for line in wanted:
+        if not starts:
+            return False
         if line.strip() == WILDCARD:
-            parts.append(r"(?:[^\n]*\n)*?")
-        else:
-            pieces = (re.escape(piece) for piece in line.split(WILDCARD))
-            parts.append("[^\n]*?".join(pieces) + r"\n")
-    return re.compile("".join(parts))
+            starts = set(range(min(starts), len(lines) + 1))
+            continue
+        pattern = _line_pattern(line)
+        starts = {
+            start + 1
+            for start in starts
+            if start < len(lines) and pattern.fullmatch(lines[start])
+        }
+    return len(lines) in starts
+
+
+def _line_pattern(line: str) -> re.Pattern[str]:
+    pieces = (re.escape(piece) for piece in line.split(WILDCARD))
+    return re.compile(".*?".join(pieces))
 
 
 class _MaskedLine(str):
