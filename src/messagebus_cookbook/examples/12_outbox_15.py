@@ -180,8 +180,8 @@ def eventstream_worker(app: Celery) -> Iterator[Envelopes]:
 
 @pytest.fixture
 def broker_url() -> Iterator[str]:
-    """The broker of CELERY_BROKER_URL, or a Redis server of the test's own."""
-    url = os.environ.get("CELERY_BROKER_URL")
+    """The broker of TEST_BROKER_URL, or a Redis server of the test's own."""
+    url = os.environ.get("TEST_BROKER_URL")
     if url:
         yield url
         return
