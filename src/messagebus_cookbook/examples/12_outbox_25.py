@@ -9,6 +9,7 @@ before it ends. Every figure is one run on one machine: run it on yours.
 import argparse
 import asyncio
 import contextlib
+import os
 import random
 import shutil
 import statistics
@@ -141,7 +142,9 @@ async def benchmark(database_url: str, broker: Any, count: int) -> None:
     app = create_celery_app(f"redis+socket://{broker.socket_file}")
     transport = CeleryBatchTransport(app)
     try:
-        print(f"{count} events sent to Redis, on this machine:")
+        print(
+            f"{count} events sent to Redis, on this machine ({os.cpu_count()} cores):"
+        )
         committed = await at_commit(CeleryTransport(app), count)
         print(f"  at commit, one by one (chapter 10)  {committed:8.0f} events/s")
         broker.delete(QUEUE)
