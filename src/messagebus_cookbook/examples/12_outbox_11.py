@@ -193,9 +193,10 @@ async def test_two_relays_send_every_row_once(
     sending = asyncio.create_task(first.send_pending())
     await held.holding.wait()
     # ...while the second one takes the oldest row of the other book only.
-    assert await second.send_pending() == 1
+    taken_by_second = await second.send_pending()
     held.let_through.set()
-    assert await sending == 1
+    taken_by_first = await sending
+    assert (taken_by_first, taken_by_second) == (1, 1)
     # Then both run at once, until nothing is left.
     await asyncio.gather(drain(first), drain(second))
 
