@@ -26,6 +26,12 @@ pytestmark = pytest.mark.broker
 Envelopes = queue.Queue[dict[str, str]]
 
 
+@pytest.fixture(autouse=True)
+def no_celery_broker_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Celery prefers CELERY_BROKER_URL to the URL it is given: unset it."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+
+
 @pytest.fixture
 def broker_url() -> Iterator[str]:
     """The broker of TEST_BROKER_URL, or a Redis server of the test's own."""

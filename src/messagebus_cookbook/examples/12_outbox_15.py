@@ -178,6 +178,12 @@ def eventstream_worker(app: Celery) -> Iterator[Envelopes]:
         yield envelopes
 
 
+@pytest.fixture(autouse=True)
+def no_celery_broker_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Celery prefers CELERY_BROKER_URL to the URL it is given: unset it."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+
+
 @pytest.fixture
 def broker_url() -> Iterator[str]:
     """The broker of TEST_BROKER_URL, or a Redis server of the test's own."""

@@ -49,6 +49,9 @@ class Settings:
         missing = [name for name in required if not environ.get(name)]
         if missing:
             raise ValueError(f"set {' and '.join(missing)}")
+        if environ.get("CELERY_BROKER_URL"):
+            # Celery would send there, whatever READING_CLUB_BROKER_URL says.
+            raise ValueError("unset CELERY_BROKER_URL: the relay does not read it")
 
         def number(name: str, default: float) -> str:
             return environ.get(f"{prefix}RELAY_{name}", str(default))
