@@ -2,6 +2,7 @@ import asyncio
 import json
 import logging
 import signal
+import subprocess
 import time
 from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
@@ -122,7 +123,10 @@ async def test_a_relay_stops_at_once_in_the_middle_of_a_hung_send(
 
     relay.send_signal(signal.SIGTERM)
     stopping = time.monotonic()
-    output, _ = await asyncio.to_thread(relay.communicate, timeout=5)
+    try:
+        output, _ = await asyncio.to_thread(relay.communicate, timeout=5)
+    except subprocess.TimeoutExpired:
+        pytest.fail("SIGTERM did not stop the relay within 5 s")
     stopped_in = time.monotonic() - stopping
 
     assert stopped_in < 2, output
