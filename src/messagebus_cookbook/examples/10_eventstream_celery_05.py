@@ -26,10 +26,16 @@ pytestmark = pytest.mark.broker
 Envelopes = queue.Queue[dict[str, str]]
 
 
+@pytest.fixture(autouse=True)
+def no_celery_broker_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Celery prefers CELERY_BROKER_URL to the URL it is given: unset it."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+
+
 @pytest.fixture
 def broker_url() -> Iterator[str]:
-    """The broker of CELERY_BROKER_URL, or a Redis server of the test's own."""
-    url = os.environ.get("CELERY_BROKER_URL")
+    """The broker of TEST_BROKER_URL, or a Redis server of the test's own."""
+    url = os.environ.get("TEST_BROKER_URL")
     if url:
         yield url
         return

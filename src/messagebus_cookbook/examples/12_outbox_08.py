@@ -3,10 +3,10 @@
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from messagebus import AsyncAbstractEventstreamTransport
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reading_club.adapters.uow_sqla.orm import outbox
@@ -38,12 +38,13 @@ class OutboxRelay:
 
     async def send_pending(self) -> int:
         """Send one batch of the rows that are due; how many rows it took."""
+        now = datetime.now(timezone.utc)
         async with self.engine.begin() as connection:
             result = await connection.execute(
                 select(outbox.c.position, outbox.c.envelope, outbox.c.attempts)
                 .where(
                     outbox.c.status == "pending",
-                    outbox.c.next_attempt_at <= func.now(),
+                    outbox.c.next_attempt_at <= now,
                 )
                 .order_by(outbox.c.position)
                 .limit(self.batch_size)
@@ -65,10 +66,10 @@ class OutboxRelay:
                     values = {
                         "status": "dead" if dead else "pending",
                         "last_error": f"{type(error).__name__}: {error}",
-                        "next_attempt_at": func.now() + self.wait_after(attempts),
+                        "next_attempt_at": now + self.wait_after(attempts),
                     }
                 else:
-                    values = {"status": "sent", "sent_at": func.now()}
+                    values = {"status": "sent", "sent_at": now}
                 await connection.execute(
                     update(outbox)
                     .where(outbox.c.position == row.position)

@@ -47,8 +47,8 @@ async def sqlite_engine() -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture(scope="session")
 def postgresql_server() -> Iterator[URL]:
-    """The server of DATABASE_URL, or a PostgreSQL the tests start and stop."""
-    url = os.environ.get("DATABASE_URL")
+    """The server of TEST_DATABASE_URL, or a PostgreSQL the tests start and stop."""
+    url = os.environ.get("TEST_DATABASE_URL")
     if url:
         yield make_url(url)
         return

@@ -16,12 +16,16 @@ logger = logging.getLogger("reading_club.relay")
 
 ENVIRONMENT = """\
 environment:
-  DATABASE_URL         the database of the outbox, a SQLAlchemy URL such as
-                       postgresql+asyncpg://user:password@host/database
-  CELERY_BROKER_URL    the broker of the event stream
-  RELAY_BATCH_SIZE     rows sent in one transaction (default: 100)
-  RELAY_MAX_ATTEMPTS   sends of a row before it is parked as dead (default: 20)
-  RELAY_POLL_INTERVAL  seconds to wait when no row is due (default: 1.0)
+  READING_CLUB_DATABASE_URL  the database of the outbox, a SQLAlchemy URL such
+                             as postgresql+asyncpg://user:password@host/database
+  READING_CLUB_BROKER_URL    the broker of the event stream
+  READING_CLUB_RELAY_BATCH_SIZE
+                             rows sent in one transaction (default: 100)
+  READING_CLUB_RELAY_MAX_ATTEMPTS
+                             sends of a row before it is parked as dead
+                             (default: 20)
+  READING_CLUB_RELAY_POLL_INTERVAL
+                             seconds to wait when no row is due (default: 1.0)
 """
 
 
@@ -37,19 +41,21 @@ class Settings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> "Settings":
-        missing = [
-            name
-            for name in ("DATABASE_URL", "CELERY_BROKER_URL")
-            if not environ.get(name)
-        ]
+        prefix = "READING_CLUB_"
+        required = [f"{prefix}DATABASE_URL", f"{prefix}BROKER_URL"]
+        missing = [name for name in required if not environ.get(name)]
         if missing:
             raise ValueError(f"set {' and '.join(missing)}")
+
+        def number(name: str, default: float) -> str:
+            return environ.get(f"{prefix}RELAY_{name}", str(default))
+
         return cls(
-            database_url=environ["DATABASE_URL"],
-            broker_url=environ["CELERY_BROKER_URL"],
-            batch_size=int(environ.get("RELAY_BATCH_SIZE", cls.batch_size)),
-            max_attempts=int(environ.get("RELAY_MAX_ATTEMPTS", cls.max_attempts)),
-            poll_interval=float(environ.get("RELAY_POLL_INTERVAL", cls.poll_interval)),
+            database_url=environ[f"{prefix}DATABASE_URL"],
+            broker_url=environ[f"{prefix}BROKER_URL"],
+            batch_size=int(number("BATCH_SIZE", cls.batch_size)),
+            max_attempts=int(number("MAX_ATTEMPTS", cls.max_attempts)),
+            poll_interval=float(number("POLL_INTERVAL", cls.poll_interval)),
         )
 
 

@@ -84,9 +84,11 @@ def relay_process(
         [sys.executable, "-m", "reading_club.relay"],
         env={
             **os.environ,
-            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-            "CELERY_BROKER_URL": broker_url,
-            "RELAY_POLL_INTERVAL": "0.1",
+            "READING_CLUB_DATABASE_URL": engine.url.render_as_string(
+                hide_password=False
+            ),
+            "READING_CLUB_BROKER_URL": broker_url,
+            "READING_CLUB_RELAY_POLL_INTERVAL": "0.1",
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

