@@ -44,6 +44,9 @@ LEAKING_NAMES = (
     "PYTHONHOME",
     "CONDA_PREFIX",
     "NOX_CURRENT_SESSION",
+    # The replay caches bytecode in a folder of its own (see environment()).
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONPYCACHEPREFIX",
 )
 COMMAND_TIMEOUT = 600
 # The command the chapters use to install the reader's project.
@@ -105,6 +108,10 @@ class ReaderProject:
         root.parent.mkdir(parents=True, exist_ok=True)
 
     @property
+    def pycache(self) -> Path:
+        return self.root.parent / f".pycache-{self.root.name}"
+
+    @property
     def cwd(self) -> Path:
         """Where the reader's next command runs."""
         return self.root if self.root.is_dir() else self.root.parent
@@ -126,7 +133,14 @@ class ReaderProject:
     def write(self, caption: str, text: str) -> None:
         target = self.path(caption)
         target.parent.mkdir(parents=True, exist_ok=True)
+        before = target.stat().st_mtime if target.exists() else None
         target.write_text(text, encoding="utf-8")
+        if before is not None:
+            # Cached bytecode is valid while the source keeps its size and its
+            # mtime in whole seconds: a new version written within the same
+            # second must not run the old one's bytecode.
+            later = max(time.time(), before + 1.0)
+            os.utime(target, (later, later))
 
     def write_files(self, files: Iterable[Include]) -> None:
         for include in files:
@@ -147,8 +161,10 @@ class ReaderProject:
             TERM="dumb",
             NO_COLOR="1",
             LC_ALL="C.UTF-8",
-            PYTHONDONTWRITEBYTECODE="1",
             PYTHONHASHSEED="0",
+            # Bytecode is cached once for all of the chapter's commands and
+            # the processes they start, beside the project rather than in it.
+            PYTHONPYCACHEPREFIX=str(self.pycache),
             PIP_CONFIG_FILE=os.devnull,
             PIP_DISABLE_PIP_VERSION_CHECK="1",
             PIP_NO_INPUT="1",
@@ -283,6 +299,7 @@ class ReaderProject:
     def remove(self) -> None:
         self.stop_strays()
         shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.pycache, ignore_errors=True)
         with contextlib.suppress(OSError):  # the replay's own temporary parent
             self.root.parent.rmdir()
 
