@@ -111,3 +111,19 @@ def test_a_long_output_that_does_not_match_is_refused_at_once() -> None:
     started = time.perf_counter()
     assert not matches(expected, actual)
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_long_line_with_wildcards_that_does_not_match_is_refused_at_once() -> None:
+    expected = "a ... b ... c ... d ... e ... z"
+    actual = "a " + "b c d e " * 5000
+
+    started = time.perf_counter()
+    assert not matches(expected, actual)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_wildcards_inside_a_line_match_any_text_in_order() -> None:
+    assert matches("platform ... -- Python ...", "platform linux -- Python 3.11")
+    assert matches("a...b...c", "abc")
+    assert not matches("a...b...c", "acb")
+    assert not matches("ab...ba", "aba")

@@ -91,7 +91,7 @@ async def test_a_registration_reaches_the_worker_through_the_relay(
     assert envelope["type"] == "book_registered_v1"
     assert json.loads(envelope["payload"]) == {
         "id": "00000001-0000-0000-0000-000000000000",
-        "isbn": "0-321-12521-5",
+        "isbn": "9780321125217",
         "title": "Domain Driven Design",
         "author": "Eric Evans",
     }
