@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -76,3 +77,10 @@ def page(browser: Browser) -> Iterator[Page]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def open_in_theme(page: Page, url: str, theme: Literal["light", "dark"]) -> None:
+    """Open ``url`` with the system and furo's own switch both set to ``theme``."""
+    page.emulate_media(color_scheme=theme)
+    page.goto(url, wait_until="networkidle")
+    page.evaluate(f"document.body.dataset.theme = '{theme}'")

@@ -12,6 +12,7 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
+from browser.conftest import open_in_theme
 from messagebus_cookbook.archives import TOP
 from messagebus_cookbook.chapters import Book, Include
 from messagebus_cookbook.folding import Fold, folds, format_folds
@@ -261,9 +262,7 @@ def test_screenshots_of_a_folded_block_and_a_tree(
     screenshots: Path,
     theme: Literal["light", "dark"],
 ) -> None:
-    page.emulate_media(color_scheme=theme)
-    page.goto(f"{site}/{chapter_page(FOLDING_CHAPTER)}", wait_until="networkidle")
-    page.evaluate(f"document.body.dataset.theme = '{theme}'")
+    open_in_theme(page, f"{site}/{chapter_page(FOLDING_CHAPTER)}", theme)
     block = page.locator(".cookbook-foldable.cookbook-folded-ready").first
     # Furo's "Back to top" floats over the page once it scrolls.
     hide = ".back-to-top { display: none !important; }"

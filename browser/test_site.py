@@ -10,7 +10,7 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Page
 
-from browser.conftest import HTML
+from browser.conftest import HTML, open_in_theme
 from messagebus_cookbook.chapters import Book, Console, Include
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,9 +139,7 @@ def test_screenshots(
     path: str,
     theme: Literal["light", "dark"],
 ) -> None:
-    page.emulate_media(color_scheme=theme)
-    page.goto(f"{site}/{path}", wait_until="networkidle")
-    page.evaluate(f"document.body.dataset.theme = '{theme}'")
+    open_in_theme(page, f"{site}/{path}", theme)
     target = screenshots / f"{name}-{theme}.png"
     page.screenshot(path=str(target), full_page=False)
     assert target.stat().st_size > 10_000
