@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from messagebus_cookbook.replay import UPDATES, cookbook_sybil
+from messagebus_cookbook.replay import UPDATES, ChapterChanged, cookbook_sybil
 from messagebus_cookbook.timings import ChapterTimings
 
 ROOT = Path(__file__).parent
@@ -38,5 +38,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for chapter in UPDATES.apply():
+    try:
+        rewritten = UPDATES.apply()
+    except ChapterChanged as error:
+        print(f"\n{error}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return
+    for chapter in rewritten:
         print(f"\nrewrote the console output of {chapter.relative_to(ROOT)}")

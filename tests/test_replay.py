@@ -7,7 +7,12 @@ import pytest
 from sybil import Example
 from sybil.example import SybilFailure
 
-from messagebus_cookbook.replay import UPDATES, cookbook_sybil, teardown
+from messagebus_cookbook.replay import (
+    UPDATES,
+    ChapterChanged,
+    cookbook_sybil,
+    teardown,
+)
 from tests.conftest import Writer
 
 INCLUDE = "../src/messagebus_cookbook/examples"
@@ -332,3 +337,38 @@ def test_a_server_of_the_project_is_found_without_the_marker(
     results = evaluate(book_root, chapter, replay)
     assert "left processes running (stopped now)" in results[-1]
     assert "server 60" in results[-1].rsplit("\n\n", 1)[-1]
+
+
+def test_a_chapter_edited_during_the_run_is_not_rewritten(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. code-block:: console
+
+           $ wc -l < src/books.py
+           3
+
+        The end.
+        """,
+    )
+    monkeypatch.setattr(UPDATES, "enabled", True)
+    assert evaluate(book_root, chapter, replay)[-1] == "ok"
+    edited = chapter.read_text().replace("Books\n=====\n", "Books\n=====\n\nNew.\n")
+    chapter.write_text(edited)
+
+    with pytest.raises(ChapterChanged, match=r"01-books\.rst changed during the run"):
+        UPDATES.apply()
+    assert chapter.read_text() == edited

@@ -45,25 +45,49 @@ PROJECT_KEY = "reader_project"
 CHAPTER_KEY = "chapter_number"
 
 
+class ChapterChanged(RuntimeError):
+    """A chapter changed on disk while its outputs were being replayed."""
+
+
 @dataclass
 class Updates:
-    """Console blocks rewritten from real runs, applied when the run ends."""
+    """Console blocks rewritten from real runs, applied when the run ends.
+
+    Each edit is an offset range of the chapter's text as the run read it.
+    Applied to any other text, the offsets would cut prose apart, so a
+    chapter edited during the run is left alone and reported.
+    """
 
     enabled: bool = False
     pending: dict[Path, list[tuple[int, int, str]]] = field(default_factory=dict)
+    read: dict[Path, str] = field(default_factory=dict)
 
-    def add(self, chapter: Path, start: int, end: int, text: str) -> None:
+    def add(
+        self, chapter: Path, start: int, end: int, text: str, original: str
+    ) -> None:
+        self.read.setdefault(chapter, original)
         self.pending.setdefault(chapter, []).append((start, end, text))
 
     def apply(self) -> list[Path]:
         rewritten = []
+        changed = []
         for chapter, edits in self.pending.items():
             text = chapter.read_text(encoding="utf-8")
+            if text != self.read[chapter]:
+                changed.append(chapter)
+                continue
             for start, end, replacement in sorted(edits, reverse=True):
                 text = text[:start] + replacement + text[end:]
             chapter.write_text(text, encoding="utf-8")
             rewritten.append(chapter)
         self.pending.clear()
+        self.read.clear()
+        if changed:
+            names = ", ".join(path.name for path in changed)
+            raise ChapterChanged(
+                f"{names} changed during the run: outputs not rewritten; "
+                "run --update-examples again"
+            )
         return rewritten
 
 
@@ -156,7 +180,11 @@ class ChapterParser:
             block = indent_block(render_console(real), console.indent)
             block += raw[len(raw.rstrip()) :]
             UPDATES.add(
-                console.location.chapter, console.source_start, console.end, block
+                console.location.chapter,
+                console.source_start,
+                console.end,
+                block,
+                example.document.text,
             )
             return None
         return failure(

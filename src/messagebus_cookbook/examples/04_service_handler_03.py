@@ -4,11 +4,11 @@ from reading_club.domain.messages import RegisterBook
 from reading_club.domain.model import Book
 from reading_club.service.handlers.book import register_book
 from reading_club.service.repositories import BookRepositoryError
-from reading_club.service.unit_of_work import AbstractUnitOfWork
+from tests.conftest import InMemoryUnitOfWork
 
 
 async def test_register_book(
-    uow: AbstractUnitOfWork, register_book_cmd: RegisterBook, book: Book
+    uow: InMemoryUnitOfWork, register_book_cmd: RegisterBook, book: Book
 ) -> None:
     async with uow as transaction:
         result = await register_book(register_book_cmd, transaction)
@@ -24,7 +24,7 @@ async def test_register_book(
 
 
 async def test_register_book_twice(
-    uow: AbstractUnitOfWork, register_book_cmd: RegisterBook
+    uow: InMemoryUnitOfWork, register_book_cmd: RegisterBook
 ) -> None:
     async with uow as transaction:
         result = await register_book(register_book_cmd, transaction)

@@ -1,23 +1,43 @@
-"""The service handlers of books."""
-
-from messagebus import AsyncUnitOfWorkTransaction
+from result import Err, Ok
 
 from reading_club.domain.messages import RegisterBook
 from reading_club.domain.model import Book
-from reading_club.service.repositories import BookRepositoryOperationResult
+from reading_club.service.handlers.book import register_book
+from reading_club.service.repositories import BookRepositoryError
 from reading_club.service.unit_of_work import AbstractUnitOfWork
 
 
-async def register_book(
-    command: RegisterBook,
-    transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
-) -> BookRepositoryOperationResult:
-    """Register a new book; the caller commits or rolls back."""
-    book = Book(
-        id=command.id,
-        title=command.title,
-        author=command.author,
-        isbn=command.isbn,
-    )
-    result: BookRepositoryOperationResult = await transaction.books.add(book)
-    return result
+async def test_register_book(
+    uow: AbstractUnitOfWork, register_book_cmd: RegisterBook, book: Book
+) -> None:
+    async with uow as transaction:
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    async with uow as transaction:
+        assert await transaction.books.by_id(book.id) == Ok(book)
+        await transaction.rollback()
+
+
+async def test_register_book_twice(
+    uow: AbstractUnitOfWork, register_book_cmd: RegisterBook
+) -> None:
+    async with uow as transaction:
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    async with uow as transaction:
+        result = await register_book(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Err(BookRepositoryError.integrity_error)
