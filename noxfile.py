@@ -156,7 +156,10 @@ def typecheck(session: nox.Session) -> None:
             cookbook(session, "export", str(chapter), folder)
             session.log(f"reader's project after chapter {chapter:02d}")
             with session.chdir(folder):
-                session.run("mypy", "--strict", "src", "tests")
+                checked = [
+                    d for d in ("src", "tests", "migrations") if Path(d).is_dir()
+                ]
+                session.run("mypy", "--strict", *checked)
                 session.run("ruff", "check", "--no-cache", ".")
                 session.run("ruff", "format", "--check", "--no-cache", ".")
 

@@ -2,7 +2,7 @@
 
 import asyncio
 import logging.config
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -14,7 +14,9 @@ from reading_club.settings import Settings
 config = context.config
 
 
-def render_item(type_: str, item: Any, autogen_context: AutogenContext) -> str | bool:
+def render_item(
+    type_: str, item: Any, autogen_context: AutogenContext
+) -> str | Literal[False]:
     """Write a type of ours as the type it stores: a revision imports no app code."""
     if type_ == "type" and isinstance(item, TypeDecorator):
         return f"sa.{item.impl!r}"
