@@ -148,13 +148,15 @@ def test_a_console_mismatch_shows_a_diff(
     )
 
 
-def test_update_rewrites_the_output_from_a_real_run(
+@pytest.fixture
+def updated_chapter(
     book_root: Path,
     write_chapter: Writer,
     write_example: Writer,
     replay: list[Example],
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
+) -> Path:
+    """A chapter replayed with --update-examples, its rewrite not applied yet."""
     write_example("01_books_01.py", FIRST)
     chapter = write_chapter(
         "01-books.rst",
@@ -175,6 +177,11 @@ def test_update_rewrites_the_output_from_a_real_run(
     )
     monkeypatch.setattr(UPDATES, "enabled", True)
     assert evaluate(book_root, chapter, replay)[-1] == "ok"
+    return chapter
+
+
+def test_update_rewrites_the_output_from_a_real_run(updated_chapter: Path) -> None:
+    chapter = updated_chapter
     assert UPDATES.apply() == [chapter]
     assert chapter.read_text().endswith(
         ".. code-block:: console\n\n   $ wc -l < src/books.py\n   2\n\nThe end.\n"
@@ -340,32 +347,9 @@ def test_a_server_of_the_project_is_found_without_the_marker(
 
 
 def test_a_chapter_edited_during_the_run_is_not_rewritten(
-    book_root: Path,
-    write_chapter: Writer,
-    write_example: Writer,
-    replay: list[Example],
-    monkeypatch: pytest.MonkeyPatch,
+    updated_chapter: Path,
 ) -> None:
-    write_example("01_books_01.py", FIRST)
-    chapter = write_chapter(
-        "01-books.rst",
-        f"""
-        Books
-        =====
-
-        .. literalinclude:: {INCLUDE}/01_books_01.py
-           :caption: src/books.py
-
-        .. code-block:: console
-
-           $ wc -l < src/books.py
-           3
-
-        The end.
-        """,
-    )
-    monkeypatch.setattr(UPDATES, "enabled", True)
-    assert evaluate(book_root, chapter, replay)[-1] == "ok"
+    chapter = updated_chapter
     edited = chapter.read_text().replace("Books\n=====\n", "Books\n=====\n\nNew.\n")
     chapter.write_text(edited)
 
