@@ -19,7 +19,7 @@ from reading_club.service.repositories import (
 )
 
 # Seconds a stopping server waits for the requests in flight.
-GRACEFUL_SHUTDOWN_TIMEOUT = 5
+GRACEFUL_SHUTDOWN_TIMEOUT = 3
 
 
 class NewBook(BaseModel):
@@ -45,7 +45,7 @@ class BookDetails(BaseModel):
     isbn: str = Field(description="the ISBN-13, in digits")
 
 
-class Problem(BaseModel):
+class Refusal(BaseModel):
     """Why the club refused a request."""
 
     detail: str
@@ -64,10 +64,13 @@ router = APIRouter()
 @router.post(
     "/books",
     status_code=201,
-    responses={409: {"model": Problem, "description": "ISBN already registered"}},
+    responses={
+        201: {"headers": {"Location": {"description": "the URL of the new book"}}},
+        409: {"model": Refusal, "description": "ISBN already registered"},
+    },
 )
 async def register_book(
-    new_book: NewBook, club: Club, response: Response
+    new_book: NewBook, club: Club, request: Request, response: Response
 ) -> RegisteredBook:
     """Register a book; its ``book_registered`` event waits in the outbox."""
     command = RegisterBook(
@@ -83,13 +86,13 @@ async def register_book(
             await transaction.rollback()
     if result.is_err():
         raise HTTPException(409, f"the ISBN {new_book.isbn} is already registered")
-    response.headers["Location"] = router.url_path_for("read_book", id=str(command.id))
+    response.headers["Location"] = str(request.url_for("read_book", id=command.id))
     return RegisteredBook(id=command.id)
 
 
 @router.get(
     "/books/{id}",
-    responses={404: {"model": Problem, "description": "No book with this id"}},
+    responses={404: {"model": Refusal, "description": "No book with this id"}},
 )
 async def read_book(id: UUID, club: Club) -> BookDetails:
     """The book of this id."""

@@ -14,8 +14,14 @@ logger = get_task_logger(__name__)
 def create_worker_app(broker_url: str) -> Celery:
     """The Celery app of the stream, with the task that receives its envelopes."""
     app = create_celery_app(broker_url)
+    app.conf.update(
+        # Acknowledge a task when it ends, not when it arrives; deliver it
+        # again if the process that ran it died before.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+    )
 
-    @app.task(name=TASK_NAME)
+    @app.task(name=TASK_NAME, shared=False)
     def eventstream(envelope: dict[str, str]) -> None:
         logger.info("received %s %s", envelope["type"], envelope["id"])
 
@@ -35,10 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     app = create_worker_app(read_settings(parser).broker_url)
-    app.worker_main(
+    status: int | None = app.start(
         ["worker", "--loglevel=INFO", f"--concurrency={arguments.concurrency}"]
     )
-    return 0
+    return status or 0
 
 
 if __name__ == "__main__":
