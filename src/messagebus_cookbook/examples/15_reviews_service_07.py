@@ -1,0 +1,1 @@
+"""The reviews service: reviewers review the books the reading club registers."""

@@ -1,0 +1,90 @@
+"""The envelopes of the stream, read back into events and handled once."""
+
+import enum
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from messagebus import AsyncMessageBus, Event
+
+from reviews.domain.messages import BookRegistered
+from reviews.service.unit_of_work import AbstractUnitOfWork
+
+# What the service subscribes to: each envelope type, and the event it holds.
+EVENTS: dict[str, type[Event]] = {"book_registered_v1": BookRegistered}
+
+
+class UnreadableEnvelope(ValueError):
+    """An envelope that no retry will make readable."""
+
+
+class Outcome(enum.Enum):
+    """What became of an envelope."""
+
+    handled = "handled"
+    duplicate = "duplicate"
+    dead_lettered = "dead_lettered"
+
+
+def one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def read_envelope(envelope: object) -> Event:
+    """The typed event of an envelope; UnreadableEnvelope if there is none."""
+    if not isinstance(envelope, Mapping):
+        raise UnreadableEnvelope(f"not an envelope: {envelope!r:.100}")
+    type = envelope.get("type")
+    if not isinstance(type, str) or type not in EVENTS:
+        raise UnreadableEnvelope(
+            f"unknown type {type!r}: the service reads {', '.join(EVENTS)}"
+        )
+    try:
+        fields = json.loads(envelope["payload"])
+        return EVENTS[type].model_validate(
+            {
+                **fields,
+                "message_id": envelope["id"],
+                "created_at": envelope["created_at"],
+            }
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        # A pydantic ValidationError, and a JSONDecodeError, are ValueErrors.
+        raise UnreadableEnvelope(
+            f"{type} does not validate: {type_name(error)}: {one_line(error)}"
+        ) from error
+
+
+def type_name(error: Exception) -> str:
+    return error.__class__.__name__
+
+
+async def consume(
+    envelope: Mapping[str, Any],
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+) -> Outcome:
+    """Handle an envelope once, whatever the number of its deliveries.
+
+    The inbox records its id in the transaction of its effect: both are
+    committed, or neither. An unreadable envelope is kept as a dead letter.
+    An error of the database raises, and nothing is committed: the caller
+    tries again later.
+    """
+    try:
+        event = read_envelope(envelope)
+    except UnreadableEnvelope as error:
+        async with unit_of_work() as transaction:
+            await transaction.dead_letters.add(envelope, str(error))
+            await transaction.commit()
+        return Outcome.dead_lettered
+    async with unit_of_work() as transaction:
+        if not await transaction.inbox.first_delivery(
+            event.message_id, envelope["type"]
+        ):
+            await transaction.rollback()
+            return Outcome.duplicate
+        # The bus handles events as well; its type hints name commands only.
+        await bus.handle(event, transaction)  # type: ignore[arg-type]
+        await transaction.commit()
+    return Outcome.handled

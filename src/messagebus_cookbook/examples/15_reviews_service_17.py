@@ -1,0 +1,67 @@
+"""The tables of the reviews service, in a database of its own."""
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+metadata = MetaData()
+
+books = Table(
+    "books",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String, nullable=False),
+)
+
+# The envelopes whose effect is committed: one row per message id.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("message_id", Uuid, primary_key=True),
+    Column("type", String, nullable=False),
+    Column(
+        "received_at",
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.now(),
+    ),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    # SQLite numbers INTEGER primary keys only.
+    Column(
+        "position",
+        BigInteger().with_variant(Integer, "sqlite"),
+        Identity(),
+        primary_key=True,
+    ),
+    Column("envelope", JSON, nullable=False),
+    Column("error", Text, nullable=False),
+    Column(
+        "received_at",
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.now(),
+    ),
+)
+
+
+def create_engine(url: str, **options: Any) -> AsyncEngine:
+    """The engine of the service's database."""
+    return create_async_engine(url, **options)

@@ -1,0 +1,19 @@
+"""The settings of the reviews service: read from the environment, here only."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What the reviews service reads from ``REVIEWS_*`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="REVIEWS_", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///reviews.db",
+        description="the database of the reviews service, a SQLAlchemy URL",
+    )
+    broker_url: str = Field(
+        default="redis://localhost:6379/0",
+        description="the broker of the club's event stream",
+    )

@@ -1,0 +1,75 @@
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from kombu import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reading_club.adapters.eventstream import (
+    CeleryTransport,
+    create_celery_app,
+    subscription,
+)
+from tests.reviews.conftest import reviews_worker, rows
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True),
+]
+
+
+async def publish(broker_url: str, envelope: dict[str, str]) -> None:
+    """Send an envelope to the stream, as the club's relay does."""
+    await CeleryTransport(create_celery_app(broker_url)).send_message_serialized(
+        envelope
+    )
+
+
+async def known_books(engine: AsyncEngine, timeout: float = 10) -> list[Any]:
+    """The books the reviews service knows, as soon as it knows one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        books = (await rows(engine))["books"]
+        if books or time.monotonic() > deadline:
+            return books
+        await asyncio.sleep(0.1)
+
+
+async def test_each_service_gets_every_envelope(
+    envelope: dict[str, str],
+    broker_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
+) -> None:
+    with Connection(broker_url) as connection:
+        # Another service's queue, bound to the stream: nobody reads it yet.
+        other = subscription("another_service")(connection.default_channel)
+        other.declare()
+        with reviews_worker(reviews_database, broker_url):
+            await publish(broker_url, envelope)
+            books = await known_books(reviews_engine)
+        message = other.get(no_ack=True)
+
+    assert [book["title"] for book in books] == ["Domain Driven Design"]
+    assert message is not None, "the other service got nothing"
+    args, _kwargs, _embed = message.decode()
+    assert args == [envelope]
+
+
+async def test_a_service_that_was_down_gets_what_was_published(
+    envelope: dict[str, str],
+    broker_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
+) -> None:
+    # Its first start binds the service's queue to the stream.
+    with reviews_worker(reviews_database, broker_url):
+        pass
+    await publish(broker_url, envelope)
+    assert await known_books(reviews_engine, timeout=1) == []
+
+    with reviews_worker(reviews_database, broker_url):
+        books = await known_books(reviews_engine)
+
+    assert [book["title"] for book in books] == ["Domain Driven Design"]
