@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -106,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="envelopes handled at once, one process each (default: %(default)s)",
     )
     arguments = parser.parse_args(argv)
+    if "CELERY_BROKER_URL" in os.environ:
+        # Celery would prefer it to REVIEWS_BROKER_URL, without a word.
+        parser.error("CELERY_BROKER_URL is set: unset it, use REVIEWS_BROKER_URL")
     try:
         settings = Settings()
     except ValidationError as error:

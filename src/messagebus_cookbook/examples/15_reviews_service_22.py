@@ -1,5 +1,12 @@
+import asyncio
 import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -10,6 +17,7 @@ from messagebus import AsyncMessageBus
 from sqlalchemy import URL, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from reading_club.adapters.eventstream import CeleryTransport, create_celery_app
 from reviews.adapters.orm import books, create_engine, dead_letters, inbox, metadata
 from reviews.adapters.uow import SQLUnitOfWork
 from reviews.service.unit_of_work import AbstractUnitOfWork
@@ -99,6 +107,13 @@ async def rows(engine: AsyncEngine) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+async def publish(broker_url: str, envelope: dict[str, str]) -> None:
+    """Send an envelope to the stream, as the club's relay does."""
+    await CeleryTransport(create_celery_app(broker_url)).send_message_serialized(
+        envelope
+    )
+
+
 @contextlib.contextmanager
 def reviews_worker(database_url: str, broker_url: str) -> Iterator[None]:
     """The reviews service's worker, in a thread, until the block ends."""
@@ -106,3 +121,80 @@ def reviews_worker(database_url: str, broker_url: str) -> Iterator[None]:
     app = create_worker_app(settings)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
+
+
+@dataclass
+class WorkerProcess:
+    """A reviews worker started as its own process, its output in a file."""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    async def wait_for(self, text: str, timeout: float = 15) -> str:
+        """The output, once it holds ``text``."""
+        deadline = time.monotonic() + timeout
+        while text not in (printed := self.output()):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail(f"no {text!r} within {timeout} s in:\n{printed}")
+            await asyncio.sleep(0.1)
+        return printed
+
+    def stop(self, timeout: float = 10) -> int:
+        """SIGTERM to the worker and its pool, SIGKILL if need be: its status."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            raise
+
+
+StartWorker = Callable[..., WorkerProcess]
+
+
+@pytest.fixture
+def start_reviews_worker(tmp_path: Path) -> Iterator[StartWorker]:
+    """Start ``python -m reviews.worker`` on the test's servers.
+
+    ``start_reviews_worker(database_url, broker_url, module=...)`` starts
+    another module that runs the worker, with the arguments that follow.
+    """
+    workers: list[WorkerProcess] = []
+
+    def start(
+        database_url: str,
+        broker_url: str,
+        *arguments: str,
+        module: str = "reviews.worker",
+    ) -> WorkerProcess:
+        environment = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith("REVIEWS_")
+        }
+        environment["REVIEWS_DATABASE_URL"] = database_url
+        environment["REVIEWS_BROKER_URL"] = broker_url
+        log = tmp_path / f"worker-{len(workers) + 1}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", module, *arguments],
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                # A group of its own: the worker and its pool stop together.
+                start_new_session=True,
+            )
+        worker = WorkerProcess(process, log)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.process.poll() is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.stop()

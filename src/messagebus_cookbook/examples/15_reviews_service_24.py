@@ -6,24 +6,13 @@ import pytest
 from kombu import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reading_club.adapters.eventstream import (
-    CeleryTransport,
-    create_celery_app,
-    subscription,
-)
-from tests.reviews.conftest import reviews_worker, rows
+from reading_club.adapters.eventstream import subscription
+from tests.reviews.conftest import publish, reviews_worker, rows
 
 pytestmark = [
     pytest.mark.broker,
     pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True),
 ]
-
-
-async def publish(broker_url: str, envelope: dict[str, str]) -> None:
-    """Send an envelope to the stream, as the club's relay does."""
-    await CeleryTransport(create_celery_app(broker_url)).send_message_serialized(
-        envelope
-    )
 
 
 async def known_books(engine: AsyncEngine, timeout: float = 10) -> list[Any]:
