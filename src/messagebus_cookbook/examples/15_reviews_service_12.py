@@ -1,8 +1,6 @@
 """The repositories of the reviews service, its inbox and its dead letters."""
 
 import abc
-from collections.abc import Mapping
-from typing import Any
 from uuid import UUID
 
 from messagebus import AsyncAbstractRepository
@@ -34,5 +32,5 @@ class AbstractDeadLetters(abc.ABC):
     """Envelopes the service cannot read, kept with the reason."""
 
     @abc.abstractmethod
-    async def add(self, envelope: Mapping[str, Any], error: str) -> None:
+    async def add(self, envelope: object, error: str) -> None:
         """Keep an envelope that no handler will ever take."""

@@ -3,7 +3,6 @@
 import enum
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from messagebus import AsyncMessageBus, Event
 
@@ -60,7 +59,7 @@ def type_name(error: Exception) -> str:
 
 
 async def consume(
-    envelope: Mapping[str, Any],
+    envelope: object,
     bus: AsyncMessageBus[AbstractUnitOfWork],
     unit_of_work: Callable[[], AbstractUnitOfWork],
 ) -> Outcome:
@@ -68,19 +67,17 @@ async def consume(
 
     The inbox records its id in the transaction of its effect: both are
     committed, or neither. An unreadable envelope is kept as a dead letter.
-    An error of the database raises, and nothing is committed: the caller
-    tries again later.
+    Any other error raises, and nothing is committed: the caller tries again
+    later, or keeps the envelope with ``keep_as_dead_letter``.
     """
     try:
         event = read_envelope(envelope)
     except UnreadableEnvelope as error:
-        async with unit_of_work() as transaction:
-            await transaction.dead_letters.add(envelope, str(error))
-            await transaction.commit()
-        return Outcome.dead_lettered
+        return await keep_as_dead_letter(envelope, str(error), unit_of_work)
     async with unit_of_work() as transaction:
+        metadata = event.metadata
         if not await transaction.inbox.first_delivery(
-            event.message_id, envelope["type"]
+            event.message_id, f"{metadata.name}_v{metadata.schema_version}"
         ):
             await transaction.rollback()
             return Outcome.duplicate
@@ -88,3 +85,15 @@ async def consume(
         await bus.handle(event, transaction)  # type: ignore[arg-type]
         await transaction.commit()
     return Outcome.handled
+
+
+async def keep_as_dead_letter(
+    envelope: object,
+    reason: str,
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+) -> Outcome:
+    """Keep an envelope that no retry will handle, with the reason."""
+    async with unit_of_work() as transaction:
+        await transaction.dead_letters.add(envelope, reason)
+        await transaction.commit()
+    return Outcome.dead_lettered

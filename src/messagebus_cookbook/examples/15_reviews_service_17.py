@@ -15,8 +15,13 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    make_url,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+# Seconds to connect to PostgreSQL, and for a statement to answer.
+CONNECT_TIMEOUT = 5.0
+STATEMENT_TIMEOUT = 30.0
 
 metadata = MetaData()
 
@@ -63,5 +68,10 @@ dead_letters = Table(
 
 
 def create_engine(url: str, **options: Any) -> AsyncEngine:
-    """The engine of the service's database."""
+    """The engine of the service's database; PostgreSQL gives up in time."""
+    if make_url(url).get_backend_name() == "postgresql":
+        options.setdefault(
+            "connect_args",
+            {"timeout": CONNECT_TIMEOUT, "command_timeout": STATEMENT_TIMEOUT},
+        )
     return create_async_engine(url, **options)

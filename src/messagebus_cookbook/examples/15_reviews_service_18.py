@@ -1,8 +1,7 @@
 """The unit of work of the reviews service on its SQL database."""
 
-from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from messagebus import AsyncUnitOfWorkTransaction
@@ -59,7 +58,7 @@ class SQLDeadLetters(AbstractDeadLetters):
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
 
-    async def add(self, envelope: Mapping[str, Any], error: str) -> None:
+    async def add(self, envelope: object, error: str) -> None:
         await self.connection.execute(
             dead_letters.insert().values(envelope=envelope, error=error)
         )

@@ -6,17 +6,23 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery
 from celery.utils.log import get_task_logger
 from kombu import Exchange, Queue, binding
 from messagebus import AsyncMessageBus
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from reviews.adapters.orm import create_engine
 from reviews.adapters.uow import SQLUnitOfWork
-from reviews.service.consumer import EVENTS, Outcome, consume
+from reviews.service.consumer import (
+    EVENTS,
+    Outcome,
+    consume,
+    keep_as_dead_letter,
+    one_line,
+)
 from reviews.service.unit_of_work import AbstractUnitOfWork
 from reviews.settings import Settings
 
@@ -33,6 +39,9 @@ QUEUE = Queue(
 )
 # Seconds a connection to the broker may take.
 BROKER_TIMEOUT = 5.0
+# The database is down, or does not answer: the envelope waits, and is tried
+# again. Any other error is kept as a dead letter.
+PASSING_ERRORS = (OperationalError, InterfaceError, OSError, asyncio.TimeoutError)
 
 
 def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
@@ -49,8 +58,6 @@ def create_worker_app(settings: Settings) -> Celery:
         accept_content=["json"],
         task_serializer="json",
         task_queues=[QUEUE],
-        # A retry goes back to the service's own queue, not to the exchange.
-        task_default_queue=QUEUE.name,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         broker_connection_timeout=BROKER_TIMEOUT,
@@ -63,19 +70,32 @@ def create_worker_app(settings: Settings) -> Celery:
     engine = create_engine(settings.database_url, poolclass=NullPool)
     bus = create_bus()
 
+    def unit_of_work() -> SQLUnitOfWork:
+        return SQLUnitOfWork(engine)
+
     @app.task(
         name=STREAM_TASK,
         shared=False,
-        bind=True,
-        # The database is down, say: try again, waiting longer each time.
-        autoretry_for=(DBAPIError,),
+        # Try again while the error passes: after 1 s, 2 s, 4 s... 60 s at most.
+        autoretry_for=PASSING_ERRORS,
         retry_backoff=1,
         retry_backoff_max=60,
+        retry_jitter=False,
         max_retries=None,
+        # To the service's own queue: the task's own route is the club's
+        # exchange, which would give every service the envelope again.
         retry_kwargs={"queue": QUEUE.name},
     )
-    def eventstream(task: Task[Any, Any], envelope: Any) -> str:
-        outcome = asyncio.run(consume(envelope, bus, lambda: SQLUnitOfWork(engine)))
+    def eventstream(envelope: Any) -> str:
+        try:
+            outcome = asyncio.run(consume(envelope, bus, unit_of_work))
+        except PASSING_ERRORS:
+            raise
+        except Exception as error:
+            # A bug, or data the service cannot take: a retry would fail
+            # again, and an acknowledged failure would lose the envelope.
+            reason = f"{error.__class__.__name__}: {one_line(error)}"
+            outcome = asyncio.run(keep_as_dead_letter(envelope, reason, unit_of_work))
         summary = f"{describe(envelope)}: {outcome.value}"
         if outcome is Outcome.dead_lettered:
             logger.warning(summary)

@@ -24,6 +24,7 @@ from reviews.service.unit_of_work import AbstractUnitOfWork
 from reviews.settings import Settings
 from reviews.worker import create_bus, create_worker_app
 
+PROJECT = Path(__file__).parents[2]
 # An envelope of the stream, as the reading club publishes it.
 DOMAIN_DRIVEN_DESIGN_REGISTERED = {
     "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e01",
@@ -183,6 +184,7 @@ def start_reviews_worker(tmp_path: Path) -> Iterator[StartWorker]:
         with log.open("wb") as output:
             process = subprocess.Popen(
                 [sys.executable, "-m", module, *arguments],
+                cwd=PROJECT,
                 env=environment,
                 stdout=output,
                 stderr=subprocess.STDOUT,

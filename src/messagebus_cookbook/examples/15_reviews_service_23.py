@@ -4,14 +4,16 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from messagebus import AsyncMessageBus
+from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviews.adapters.orm import create_engine, metadata
 from reviews.adapters.uow import SQLUnitOfWork
+from reviews.domain.messages import BookRegistered
 from reviews.service.consumer import Outcome, consume
 from reviews.service.unit_of_work import AbstractUnitOfWork
+from reviews.worker import create_bus
 from tests.reviews.conftest import rows
 
 DOMAIN_DRIVEN_DESIGN_ID = UUID("00000001-0000-0000-0000-000000000000")
@@ -60,7 +62,7 @@ async def test_the_same_envelope_twice_has_one_effect(
             {"payload": '{"id":"00000001-0000-0000-0000-000000000000"}'},
             "book_registered_v1 does not validate: ValidationError: "
             "3 validation errors for BookRegistered",
-            id="payload without the title",
+            id="payload with the id only",
         ),
         pytest.param(
             {"payload": "Domain Driven Design"},
@@ -87,6 +89,28 @@ async def test_an_unreadable_envelope_is_kept_as_a_dead_letter(
     assert dead_letter["envelope"] == poison
     assert dead_letter["error"].startswith(error)
     assert (found["books"], found["inbox"]) == ([], [])
+
+
+async def test_a_failed_handler_leaves_no_inbox_record(
+    envelope: dict[str, str],
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    async def fail(
+        event: BookRegistered,
+        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
+    ) -> None:
+        raise RuntimeError("the handler failed")
+
+    failing_bus = create_bus()
+    failing_bus.add_listener(BookRegistered, fail)
+
+    with pytest.raises(RuntimeError):
+        await consume(envelope, failing_bus, unit_of_work)
+    assert await rows(reviews_engine) == {"books": [], "inbox": [], "dead_letters": []}
+    # Delivered again, the envelope has its effect.
+    assert await consume(envelope, reviews_bus, unit_of_work) is Outcome.handled
 
 
 async def test_an_envelope_waits_for_a_database_that_is_down(

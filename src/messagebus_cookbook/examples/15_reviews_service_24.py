@@ -1,9 +1,11 @@
 import asyncio
+import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from kombu import Connection
+from kombu import Connection, Queue
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reading_club.adapters.eventstream import subscription
@@ -13,6 +15,18 @@ pytestmark = [
     pytest.mark.broker,
     pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True),
 ]
+
+
+@contextlib.contextmanager
+def another_service_queue(broker_url: str) -> Iterator[Queue]:
+    """The queue of another service, bound to the stream; nobody reads it."""
+    with Connection(broker_url) as connection:
+        queue = subscription("another_service")(connection.default_channel)
+        queue.declare()
+        try:
+            yield queue
+        finally:
+            queue.delete()
 
 
 async def known_books(engine: AsyncEngine, timeout: float = 10) -> list[Any]:
@@ -31,10 +45,7 @@ async def test_each_service_gets_every_envelope(
     reviews_database: str,
     reviews_engine: AsyncEngine,
 ) -> None:
-    with Connection(broker_url) as connection:
-        # Another service's queue, bound to the stream: nobody reads it yet.
-        other = subscription("another_service")(connection.default_channel)
-        other.declare()
+    with another_service_queue(broker_url) as other:
         with reviews_worker(reviews_database, broker_url):
             await publish(broker_url, envelope)
             books = await known_books(reviews_engine)
@@ -62,3 +73,26 @@ async def test_a_service_that_was_down_gets_what_was_published(
         books = await known_books(reviews_engine)
 
     assert [book["title"] for book in books] == ["Domain Driven Design"]
+
+
+async def test_a_service_waits_for_its_database_on_its_own_queue(
+    envelope: dict[str, str],
+    broker_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
+) -> None:
+    # Nothing listens on port 9: the database is down.
+    down = "postgresql+asyncpg://reviews@127.0.0.1:9/reviews"
+    with another_service_queue(broker_url) as other:
+        with reviews_worker(down, broker_url):
+            await publish(broker_url, envelope)
+            # Tried at once, then after a second, then after two.
+            await asyncio.sleep(2)
+        # The database is back: the envelope waited in the service's queue.
+        with reviews_worker(reviews_database, broker_url):
+            books = await known_books(reviews_engine)
+        copies = other.get(no_ack=True), other.get(no_ack=True)
+
+    assert [book["title"] for book in books] == ["Domain Driven Design"]
+    # The retries went to the reviews queue only.
+    assert copies[0] is not None and copies[1] is None

@@ -5,6 +5,7 @@ import sysconfig
 from pathlib import Path
 
 LINT_IMPORTS = Path(sysconfig.get_path("scripts")) / "lint-imports"
+PROJECT = Path(__file__).parents[1]
 
 
 def test_the_import_contracts_are_kept() -> None:
@@ -12,6 +13,7 @@ def test_the_import_contracts_are_kept() -> None:
     # would silence the loggers of the tests that run after it.
     done = subprocess.run(
         [LINT_IMPORTS, "--no-logo"],
+        cwd=PROJECT,
         capture_output=True,
         text=True,
         timeout=60,

@@ -55,7 +55,7 @@ def payload_schema(message: PublishedEvent) -> dict[str, Any]:
         for name, field in schema["properties"].items()
         if name not in ENVELOPE_FIELDS
     }
-    return {
+    contract: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": contract_name(message),
         "type": "object",
@@ -63,6 +63,15 @@ def payload_schema(message: PublishedEvent) -> dict[str, Any]:
         "required": [name for name in schema["required"] if name in properties],
         "additionalProperties": False,
     }
+    # The types the fields refer to (an enum, a model), the metadata's aside.
+    definitions = {
+        name: definition
+        for name, definition in schema.get("$defs", {}).items()
+        if name != "Metadata"
+    }
+    if definitions:
+        contract["$defs"] = definitions
+    return contract
 
 
 def as_json(schema: dict[str, Any]) -> str:

@@ -43,6 +43,11 @@ def test_a_published_message_keeps_its_contract(message: PublishedEvent) -> None
         )
 
 
+def test_every_contract_is_of_a_version_the_club_publishes() -> None:
+    written = sorted(path.stem for path in CONTRACTS.glob("*.json"))
+    assert written == sorted(contract_name(m) for m in published_messages())
+
+
 def test_what_the_club_sends_keeps_the_contract() -> None:
     event = BookRegistered(
         id=uuidgen(1),
@@ -53,4 +58,8 @@ def test_what_the_club_sends_keeps_the_contract() -> None:
     envelope = MessageSerializer().serialize_message(event)
     schema = json.loads((CONTRACTS / f"{envelope['type']}.json").read_text())
 
-    jsonschema.validate(json.loads(envelope["payload"]), schema)
+    jsonschema.validate(
+        json.loads(envelope["payload"]),
+        schema,
+        format_checker=jsonschema.FormatChecker(),
+    )

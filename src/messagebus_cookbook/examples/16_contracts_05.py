@@ -21,4 +21,8 @@ def test_the_envelope_of_the_tests_keeps_its_contract(
 ) -> None:
     schema = json.loads((CONTRACTS / f"{envelope['type']}.json").read_text())
 
-    jsonschema.validate(json.loads(envelope["payload"]), schema)
+    jsonschema.validate(
+        json.loads(envelope["payload"]),
+        schema,
+        format_checker=jsonschema.FormatChecker(),
+    )
