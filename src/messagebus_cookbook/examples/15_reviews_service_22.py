@@ -144,9 +144,11 @@ class WorkerProcess:
         return printed
 
     def stop(self, timeout: float = 10) -> int:
-        """SIGTERM to the worker and its pool, SIGKILL if need be: its status."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        """SIGTERM to the worker, SIGKILL to it and its pool if need be.
+
+        The worker ends the tasks in flight, then stops its pool: its status.
+        """
+        self.process.send_signal(signal.SIGTERM)
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
