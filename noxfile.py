@@ -24,8 +24,11 @@ READER_CONSTRAINTS = ROOT / "requirements" / "reader.txt"
 BUILD = ROOT / "_build"
 PYTHON = "3.11"
 READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
-# The benchmark the outbox chapter shows, run in the reader's project.
-BENCH_COMMAND = ["benchmarks/relay.py"]
+# The benchmarks the chapters show, by name, run in the reader's project.
+BENCHMARKS = {
+    "relay": "benchmarks/relay.py",
+    "reviews": "benchmarks/reviews_worker.py",
+}
 
 
 def install(
@@ -193,8 +196,18 @@ def readers(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """The relay benchmark of the outbox chapter, in the reader's own project."""
+    """The chapters' benchmarks, in the reader's own project: all, or one by name.
+
+    nox -s bench; nox -s bench -- reviews --envelopes 500
+    """
     install(session, "cli")
+    chosen = BENCHMARKS
+    arguments = list(session.posargs)
+    if arguments and arguments[0] in BENCHMARKS:
+        chosen = {arguments[0]: BENCHMARKS[arguments[0]]}
+        arguments = arguments[1:]
+    elif arguments:
+        session.error(f"name a benchmark first: {', '.join(BENCHMARKS)}")
     last = chapter_numbers()[-1]
     python = interpreter(PYTHON)
     if python is None:
@@ -202,12 +215,8 @@ def bench(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as folder:
         bin_dir = reader_project(session, python, last, Path(folder))
         with session.chdir(folder):
-            session.run(
-                str(bin_dir / "python"),
-                *BENCH_COMMAND,
-                *session.posargs,
-                external=True,
-            )
+            for script in chosen.values():
+                session.run(str(bin_dir / "python"), script, *arguments, external=True)
 
 
 def reader_project(
