@@ -1,17 +1,19 @@
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
+from messagebus.domain.model.ids import MessageId
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviews.adapters.orm import create_engine, metadata
 from reviews.adapters.uow import SQLUnitOfWork
 from reviews.domain.messages import BookRegistered
-from reviews.service.consumer import Outcome, consume
+from reviews.service.consumer import Outcome, consume, read_envelope
 from reviews.service.unit_of_work import AbstractUnitOfWork
 from reviews.worker import create_bus
 from tests.reviews.conftest import rows
@@ -50,6 +52,20 @@ async def test_an_envelope_of_version_1_is_read_as_version_2(
     ]
     [received] = found["inbox"]
     assert received["type"] == "book_registered_v1"
+
+
+def test_version_1_is_upcast_to_version_2(envelope_v1: dict[str, str]) -> None:
+    type, event = read_envelope(envelope_v1)
+
+    assert type == "book_registered_v1"
+    assert event == BookRegistered(
+        message_id=MessageId(UUID(envelope_v1["id"])),
+        created_at=datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc),
+        id=DOMAIN_DRIVEN_DESIGN_ID,
+        isbn="9780321125217",
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+    )
 
 
 async def test_the_same_envelope_twice_has_one_effect(

@@ -1,37 +1,111 @@
-"""What the reviews service reads is what the club promised to publish."""
+import asyncio
+import contextlib
+import time
+from collections.abc import Iterator
+from typing import Any
 
-import json
-from pathlib import Path
-
-import jsonschema
 import pytest
+from kombu import Connection, Queue
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reviews.service.consumer import READ_TYPES
-from tests.reviews.conftest import (
-    DOMAIN_DRIVEN_DESIGN_REGISTERED,
-    DOMAIN_DRIVEN_DESIGN_REGISTERED_V1,
-)
+from reading_club.adapters.eventstream import subscription
+from tests.reviews.conftest import publish, reviews_worker, rows
 
-CONTRACTS = Path(__file__).parents[2] / "contracts"
-
-
-@pytest.mark.parametrize("type", READ_TYPES)
-def test_each_version_the_service_reads_has_a_contract(type: str) -> None:
-    assert (CONTRACTS / f"{type}.json").exists(), f"the club never published {type}"
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True),
+]
 
 
-@pytest.mark.parametrize(
-    "envelope",
-    [DOMAIN_DRIVEN_DESIGN_REGISTERED_V1, DOMAIN_DRIVEN_DESIGN_REGISTERED],
-    ids=lambda envelope: envelope["type"],
-)
-def test_the_envelopes_of_the_tests_keep_their_contract(
+@contextlib.contextmanager
+def another_service_queue(broker_url: str) -> Iterator[Queue]:
+    """The queue of another service, bound to the stream; nobody reads it."""
+    with Connection(broker_url) as connection:
+        queue = subscription("another_service")(connection.default_channel)
+        queue.declare()
+        try:
+            yield queue
+        finally:
+            queue.delete()
+
+
+async def known_books(engine: AsyncEngine, timeout: float = 10) -> list[Any]:
+    """The books the reviews service knows, as soon as it knows one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        books = (await rows(engine))["books"]
+        if books or time.monotonic() > deadline:
+            return books
+        await asyncio.sleep(0.1)
+
+
+async def test_each_service_gets_every_envelope(
     envelope: dict[str, str],
+    broker_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
 ) -> None:
-    schema = json.loads((CONTRACTS / f"{envelope['type']}.json").read_text())
+    with another_service_queue(broker_url) as other:
+        with reviews_worker(reviews_database, broker_url):
+            await publish(broker_url, envelope)
+            books = await known_books(reviews_engine)
+        message = other.get(no_ack=True)
 
-    jsonschema.validate(
-        json.loads(envelope["payload"]),
-        schema,
-        format_checker=jsonschema.FormatChecker(),
-    )
+    assert [book["title"] for book in books] == ["Domain Driven Design"]
+    assert message is not None, "the other service got nothing"
+    args, _kwargs, _embed = message.decode()
+    assert args == [envelope]
+
+
+async def test_the_service_gets_the_envelopes_of_version_1(
+    envelope_v1: dict[str, str],
+    broker_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
+) -> None:
+    with reviews_worker(reviews_database, broker_url):
+        await publish(broker_url, envelope_v1)
+        books = await known_books(reviews_engine)
+
+    assert [book["title"] for book in books] == ["Domain Driven Design"]
+
+
+async def test_a_service_that_was_down_gets_what_was_published(
+    envelope: dict[str, str],
+    broker_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
+) -> None:
+    # Its first start binds the service's queue to the stream.
+    with reviews_worker(reviews_database, broker_url):
+        pass
+    await publish(broker_url, envelope)
+    assert await known_books(reviews_engine, timeout=1) == []
+
+    with reviews_worker(reviews_database, broker_url):
+        books = await known_books(reviews_engine)
+
+    assert [book["title"] for book in books] == ["Domain Driven Design"]
+
+
+async def test_a_service_waits_for_its_database_on_its_own_queue(
+    envelope: dict[str, str],
+    broker_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
+) -> None:
+    # Nothing listens on port 9: the database is down.
+    down = "postgresql+asyncpg://reviews@127.0.0.1:9/reviews"
+    with another_service_queue(broker_url) as other:
+        with reviews_worker(down, broker_url):
+            await publish(broker_url, envelope)
+            # Tried at once, then after a second, then after two.
+            await asyncio.sleep(2)
+        # The database is back: the envelope waited in the service's queue.
+        with reviews_worker(reviews_database, broker_url):
+            books = await known_books(reviews_engine)
+        copies = other.get(no_ack=True), other.get(no_ack=True)
+
+    assert [book["title"] for book in books] == ["Domain Driven Design"]
+    # The retries went to the reviews queue only.
+    assert copies[0] is not None and copies[1] is None

@@ -1,16 +1,37 @@
-"""The models of the reading club."""
+"""What the reviews service reads is what the club promised to publish."""
 
-from uuid import UUID
+import json
+from pathlib import Path
 
-from messagebus import Model
+import jsonschema
+import pytest
 
-from reading_club.domain.isbn import Isbn
+from reviews.service.consumer import READ_TYPES
+from tests.reviews.conftest import (
+    DOMAIN_DRIVEN_DESIGN_REGISTERED,
+    DOMAIN_DRIVEN_DESIGN_REGISTERED_V1,
+)
+
+CONTRACTS = Path(__file__).parents[2] / "contracts"
 
 
-class Book(Model):
-    """A book that the club's reviewers can review."""
+@pytest.mark.parametrize("type", READ_TYPES)
+def test_each_version_the_service_reads_has_a_contract(type: str) -> None:
+    assert (CONTRACTS / f"{type}.json").exists(), f"the club never published {type}"
 
-    id: UUID
-    title: str
-    authors: list[str]
-    isbn: Isbn
+
+@pytest.mark.parametrize(
+    "envelope",
+    [DOMAIN_DRIVEN_DESIGN_REGISTERED_V1, DOMAIN_DRIVEN_DESIGN_REGISTERED],
+    ids=lambda envelope: envelope["type"],
+)
+def test_the_envelopes_of_the_tests_keep_their_contract(
+    envelope: dict[str, str],
+) -> None:
+    schema = json.loads((CONTRACTS / f"{envelope['type']}.json").read_text())
+
+    jsonschema.validate(
+        json.loads(envelope["payload"]),
+        schema,
+        format_checker=jsonschema.FormatChecker(),
+    )

