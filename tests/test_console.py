@@ -41,6 +41,11 @@ def test_durations_and_rulers_do_not_count() -> None:
     assert matches(shown, real)
 
 
+def test_a_run_of_a_minute_or_more_matches_a_shorter_one() -> None:
+    assert matches("129 passed in 46.59s", "129 passed in 63.16s (0:01:03)")
+    assert matches("129 passed in 63.16s (0:01:03)", "129 passed in 46.59s")
+
+
 def test_a_changed_count_does_not_match() -> None:
     shown = f"{'=' * 30} 3 passed in 0.09s {'=' * 31}"
     real = f"{'=' * 30} 4 passed in 0.09s {'=' * 31}"

@@ -32,7 +32,8 @@ MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"={3,}"), "==="),
     (re.compile(r"_{3,}"), "___"),
     (re.compile(r"-{3,}"), "---"),
-    (re.compile(r"\b\d+(?:\.\d+)?s\b"), "<duration>"),
+    # pytest adds "(0:01:03)" to a run of a minute or more: part of the duration.
+    (re.compile(r"\b\d+(?:\.\d+)?s\b(?: \(\d+:\d\d:\d\d\))?"), "<duration>"),
     (re.compile(r"\(\d+:\d\d:\d\d\)"), "(<duration>)"),
     (re.compile(r"0x[0-9a-fA-F]+"), "0x<address>"),
     (re.compile(r"\bpython3\.\d+\b"), "python3.<minor>"),
