@@ -1,0 +1,47 @@
+"""The messages of the reviews service, those it hears from the club included.
+
+``BookRegistered`` is the service's own reading of the envelopes that the
+reading club publishes: the two services share the envelope's format, never
+code.
+"""
+
+from uuid import UUID
+
+from lastuuid import uuid7
+from messagebus import Command, Event, Field, Metadata
+
+
+class BookRegistered(Event):
+    """The reading club has registered a new book."""
+
+    id: UUID
+    isbn: str
+    title: str
+    authors: list[str]
+    metadata: Metadata = Metadata(name="book_registered", schema_version=2)
+
+
+class AddReview(Command):
+    """A reviewer rates a book from 1 to 5, and says why."""
+
+    id: UUID = Field(default_factory=uuid7)
+    book_id: UUID
+    reviewer: str = Field(min_length=1)
+    rating: int = Field(ge=1, le=5)
+    text: str = Field(min_length=1)
+    metadata: Metadata = Metadata(name="add_review", schema_version=1)
+
+
+class BookReviewed(Event):
+    """A reviewer has reviewed a book: the service publishes it."""
+
+    id: UUID
+    book_id: UUID
+    reviewer: str
+    rating: int = Field(ge=1, le=5)
+    text: str
+    metadata: Metadata = Metadata(
+        name="book_reviewed",
+        schema_version=1,
+        published=True,
+    )
