@@ -109,7 +109,8 @@ async def test_a_review_rolled_back_is_never_published(
     reviews_engine: AsyncEngine,
 ) -> None:
     async with unit_of_work() as transaction:
-        await reviews_bus.handle(alice_reviews(known_book), transaction)
+        result = await reviews_bus.handle(alice_reviews(known_book), transaction)
+        assert result == Ok(None)
         await transaction.rollback()
 
     assert await rows(reviews_engine, [reviews, outbox]) == {
