@@ -28,6 +28,7 @@ READER_PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 BENCHMARKS = {
     "relay": "benchmarks/relay.py",
     "reviews": "benchmarks/reviews_worker.py",
+    "rebuild": "benchmarks/rebuild.py",
 }
 
 

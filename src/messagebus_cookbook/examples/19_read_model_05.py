@@ -1,0 +1,25 @@
+"""The queries of the reviews service: they read the read model, nothing else."""
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reviews.adapters.orm import review_summaries
+from reviews.service.read_model import ReviewSummary
+
+
+def summary_of(row: Row[Any]) -> ReviewSummary:
+    """The summary that a row of the read model stores."""
+    return ReviewSummary.model_validate(row._mapping)
+
+
+async def review_summary(engine: AsyncEngine, book_id: UUID) -> ReviewSummary | None:
+    """The summary of a book's reviews; None for a book the service has not heard of."""
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(review_summaries).where(review_summaries.c.book_id == book_id)
+        )
+        row = result.one_or_none()
+    return None if row is None else summary_of(row)

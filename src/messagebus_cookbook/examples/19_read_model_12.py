@@ -1,0 +1,116 @@
+"""The HTTP API of the reviews service, through an ASGI transport."""
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from httpx import ASGITransport, AsyncClient
+from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reviews.adapters.orm import reviews
+from reviews.bootstrap import bootstrap
+from reviews.service.consumer import consume
+from reviews.service.unit_of_work import AbstractUnitOfWork
+from reviews.settings import Settings
+from reviews.web import create_app
+from tests.conftest import InMemoryEventstreamTransport
+from tests.reviews.conftest import rows
+
+ALICE_REVIEW = {
+    "reviewer": "Alice",
+    "rating": 5,
+    "text": "The book that named the patterns.",
+}
+
+
+def client_of(engine: AsyncEngine) -> AsyncClient:
+    """A client of the service's app, called in this process, without a server."""
+    service = bootstrap(
+        Settings(), engine=engine, transport=InMemoryEventstreamTransport()
+    )
+    return AsyncClient(
+        transport=ASGITransport(app=create_app(service)),
+        base_url="http://reviews.test",
+    )
+
+
+async def test_a_review_is_added(
+    envelope: dict[str, str],
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    await consume(envelope, reviews_bus, unit_of_work)
+    book_id = "00000001-0000-0000-0000-000000000000"
+
+    async with client_of(reviews_engine) as client:
+        response = await client.post(f"/books/{book_id}/reviews", json=ALICE_REVIEW)
+
+    assert response.status_code == 201, response.text
+    [review] = (await rows(reviews_engine, [reviews]))["reviews"]
+    assert response.json() == {"id": str(review["id"])}
+    assert review["book_id"] == UUID(book_id)
+
+
+async def test_a_review_of_an_unknown_book_is_not_found(
+    reviews_engine: AsyncEngine,
+) -> None:
+    book_id = uuidgen(9)
+
+    async with client_of(reviews_engine) as client:
+        response = await client.post(f"/books/{book_id}/reviews", json=ALICE_REVIEW)
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"no book has the id {book_id}, or the reviews service "
+        "has not heard of it yet"
+    }
+
+
+async def test_a_rating_of_6_is_refused(reviews_engine: AsyncEngine) -> None:
+    async with client_of(reviews_engine) as client:
+        response = await client.post(
+            f"/books/{uuidgen(1)}/reviews", json={**ALICE_REVIEW, "rating": 6}
+        )
+
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "rating"]
+    assert problem["msg"] == "Input should be less than or equal to 5"
+
+
+async def test_the_summary_of_a_book_s_reviews(
+    known_book: UUID, reviews_engine: AsyncEngine
+) -> None:
+    async with client_of(reviews_engine) as client:
+        added = await client.post(f"/books/{known_book}/reviews", json=ALICE_REVIEW)
+        response = await client.get(f"/books/{known_book}/reviews")
+
+    assert response.status_code == 200, response.text
+    summary = response.json()
+    [latest] = summary.pop("latest")
+    assert summary == {
+        "book_id": str(known_book),
+        "title": "Domain Driven Design",
+        "reviews": 1,
+        "average_rating": 5.0,
+    }
+    assert datetime.fromisoformat(latest.pop("reviewed_at")).tzinfo is not None
+    assert latest == {"id": added.json()["id"], **ALICE_REVIEW}
+
+
+async def test_the_summary_of_an_unknown_book_is_not_found(
+    reviews_engine: AsyncEngine,
+) -> None:
+    book_id = uuidgen(9)
+
+    async with client_of(reviews_engine) as client:
+        response = await client.get(f"/books/{book_id}/reviews")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"no book has the id {book_id}, or the reviews service "
+        "has not heard of it yet"
+    }

@@ -1,0 +1,192 @@
+"""The read model: the summary of each book's reviews, kept by the events."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from uuid import UUID
+
+import pytest
+from messagebus import AsyncMessageBus
+from result import Ok
+from sqlalchemy import delete, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reviews.adapters.orm import review_summaries
+from reviews.adapters.queries import review_summary
+from reviews.adapters.rebuild import Rebuilt, rebuild_summaries
+from reviews.domain.messages import AddReview
+from reviews.service.consumer import consume
+from reviews.service.read_model import ReviewSummary
+from reviews.service.unit_of_work import AbstractUnitOfWork
+from tests.reviews.conftest import DOMAIN_DRIVEN_DESIGN_ID, add, rows
+
+RATINGS = [("Alice", 5), ("Bob", 3), ("Carol", 4), ("Dan", 2)]
+
+
+def review(book_id: UUID, reviewer: str, rating: int) -> AddReview:
+    return AddReview(
+        book_id=book_id, reviewer=reviewer, rating=rating, text=f"{reviewer}'s view."
+    )
+
+
+async def test_the_read_model_catches_up_when_the_event_is_handled(
+    envelope: dict[str, str],
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    # The club has committed the book; the service has not handled its event.
+    assert await review_summary(reviews_engine, DOMAIN_DRIVEN_DESIGN_ID) is None
+
+    await consume(envelope, reviews_bus, unit_of_work)
+
+    summary = await review_summary(reviews_engine, DOMAIN_DRIVEN_DESIGN_ID)
+    assert summary == ReviewSummary(
+        book_id=DOMAIN_DRIVEN_DESIGN_ID, title="Domain Driven Design"
+    )
+    assert summary.average_rating is None
+
+
+async def test_each_review_is_counted_in_the_summary_of_its_book(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    for reviewer, rating in RATINGS:
+        result = await add(
+            review(known_book, reviewer, rating), reviews_bus, unit_of_work
+        )
+        assert result == Ok(None)
+
+    summary = await review_summary(reviews_engine, known_book)
+    assert summary is not None
+    assert (summary.reviews, summary.average_rating) == (4, 3.5)
+    # The three newest, the newest first.
+    assert [(latest.reviewer, latest.rating) for latest in summary.latest] == [
+        ("Dan", 2),
+        ("Carol", 4),
+        ("Bob", 3),
+    ]
+
+
+async def test_the_rebuilt_read_model_equals_the_live_one(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    for reviewer, rating in RATINGS:
+        await add(review(known_book, reviewer, rating), reviews_bus, unit_of_work)
+    live = await rows(reviews_engine, [review_summaries])
+    async with reviews_engine.begin() as connection:
+        await connection.execute(delete(review_summaries))
+
+    assert await rebuild_summaries(reviews_engine) == Rebuilt(books=1, reviews=4)
+    assert await rows(reviews_engine, [review_summaries]) == live
+    # A second rebuild changes nothing.
+    assert await rebuild_summaries(reviews_engine) == Rebuilt(books=1, reviews=4)
+    assert await rows(reviews_engine, [review_summaries]) == live
+
+
+@pytest.mark.parametrize("reviews_database", ["postgresql"], indirect=True)
+async def test_the_reviews_added_during_a_rebuild_are_counted(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    reviewers = [f"Reviewer {number}" for number in range(1, 21)]
+    for reviewer in reviewers[:10]:
+        await add(review(known_book, reviewer, 4), reviews_bus, unit_of_work)
+
+    await asyncio.gather(
+        rebuild_summaries(reviews_engine),
+        *(
+            add(review(known_book, reviewer, 4), reviews_bus, unit_of_work)
+            for reviewer in reviewers[10:]
+        ),
+    )
+
+    summary = await review_summary(reviews_engine, known_book)
+    assert summary is not None
+    assert summary.reviews == 20
+    live = await rows(reviews_engine, [review_summaries])
+    await rebuild_summaries(reviews_engine)
+    assert await rows(reviews_engine, [review_summaries]) == live
+
+
+def without_settings() -> dict[str, str]:
+    """The environment of the tests, without the service's own settings."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("REVIEWS_")
+    }
+
+
+@pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True)
+async def test_python_m_reviews_rebuild(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+    reviews_database: str,
+) -> None:
+    await add(review(known_book, "Alice", 5), reviews_bus, unit_of_work)
+    live = await rows(reviews_engine, [review_summaries])
+    async with reviews_engine.begin() as connection:
+        await connection.execute(delete(review_summaries))
+
+    rebuild = subprocess.run(
+        [sys.executable, "-m", "reviews.rebuild"],
+        env={**without_settings(), "REVIEWS_DATABASE_URL": reviews_database},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert rebuild.returncode == 0, rebuild.stderr
+    assert rebuild.stdout == "rebuilt the summaries of 1 book from 1 review\n"
+    assert await rows(reviews_engine, [review_summaries]) == live
+
+
+@pytest.mark.parametrize("reviews_database", ["postgresql"], indirect=True)
+async def test_a_rebuild_stopped_by_sigterm_changes_nothing(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+    reviews_database: str,
+) -> None:
+    await add(review(known_book, "Alice", 5), reviews_bus, unit_of_work)
+    before = await rows(reviews_engine, [review_summaries])
+    async with unit_of_work() as transaction:
+        # A review being counted: the rebuild waits for its transaction.
+        await transaction.summaries.for_update(known_book)
+        rebuild = subprocess.Popen(
+            [sys.executable, "-m", "reviews.rebuild"],
+            env={**without_settings(), "REVIEWS_DATABASE_URL": reviews_database},
+        )
+        await waiting_for_a_lock(reviews_engine)
+
+        rebuild.send_signal(signal.SIGTERM)
+
+        assert rebuild.wait(timeout=5) == -signal.SIGTERM
+        await transaction.rollback()
+    assert await rows(reviews_engine, [review_summaries]) == before
+
+
+async def waiting_for_a_lock(engine: AsyncEngine, timeout: float = 10) -> None:
+    """Return once a session of the database waits for a lock."""
+    deadline = time.monotonic() + timeout
+    async with engine.connect() as connection:
+        while not await connection.scalar(
+            text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        ):
+            assert time.monotonic() < deadline, "nothing waits for a lock"
+            await asyncio.sleep(0.05)
