@@ -5,10 +5,20 @@ reading club publishes: the two services share the envelope's format, never
 code.
 """
 
+from typing import Annotated
 from uuid import UUID
 
 from lastuuid import uuid7
 from messagebus import Command, Event, Field, Metadata
+from pydantic import StringConstraints
+
+# What a reviewer may write: something, and not a whole book.
+Reviewer = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+]
+ReviewText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)
+]
 
 
 class BookRegistered(Event):
@@ -26,9 +36,9 @@ class AddReview(Command):
 
     id: UUID = Field(default_factory=uuid7)
     book_id: UUID
-    reviewer: str = Field(min_length=1)
+    reviewer: Reviewer
     rating: int = Field(ge=1, le=5)
-    text: str = Field(min_length=1)
+    text: ReviewText
     metadata: Metadata = Metadata(name="add_review", schema_version=1)
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from reviews.adapters.queries import review_summary
 from reviews.bootstrap import Reviews, bootstrap
 from reviews.cli import read_settings
-from reviews.domain.messages import AddReview
+from reviews.domain.messages import AddReview, Reviewer, ReviewText
 from reviews.service.handlers import AddReviewResult
 from reviews.service.read_model import ReviewSummary
 
@@ -24,9 +24,9 @@ GRACEFUL_SHUTDOWN_TIMEOUT = 3
 class NewReview(BaseModel):
     """A review of a book."""
 
-    reviewer: str = Field(min_length=1, examples=["Alice"])
+    reviewer: Reviewer = Field(examples=["Alice"])
     rating: int = Field(ge=1, le=5, examples=[5])
-    text: str = Field(min_length=1, examples=["The book that named the patterns."])
+    text: ReviewText = Field(examples=["The book that named the patterns."])
 
 
 class AddedReview(BaseModel):

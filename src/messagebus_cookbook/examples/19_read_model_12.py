@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
+import pytest
 from httpx import ASGITransport, AsyncClient
 from lastuuid.dummies import uuidgen
 from messagebus import AsyncMessageBus
@@ -79,6 +80,27 @@ async def test_a_rating_of_6_is_refused(reviews_engine: AsyncEngine) -> None:
     [problem] = response.json()["detail"]
     assert problem["loc"] == ["body", "rating"]
     assert problem["msg"] == "Input should be less than or equal to 5"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("  ", "String should have at least 1 character"),
+        ("?" * 10_001, "String should have at most 10000 characters"),
+    ],
+)
+async def test_a_text_blank_or_too_long_is_refused(
+    text: str, message: str, reviews_engine: AsyncEngine
+) -> None:
+    async with client_of(reviews_engine) as client:
+        response = await client.post(
+            f"/books/{uuidgen(1)}/reviews", json={**ALICE_REVIEW, "text": text}
+        )
+
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "text"]
+    assert problem["msg"] == message
 
 
 async def test_the_summary_of_a_book_s_reviews(
