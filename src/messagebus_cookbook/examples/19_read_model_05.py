@@ -15,6 +15,17 @@ def summary_of(row: Row[Any]) -> ReviewSummary:
     return ReviewSummary.model_validate(row._mapping)
 
 
+def row_of(summary: ReviewSummary) -> dict[str, Any]:
+    """The row of the read model that stores a summary."""
+    return {
+        "book_id": summary.book_id,
+        "title": summary.title,
+        "reviews": summary.reviews,
+        "rating_total": summary.rating_total,
+        "latest": [review.model_dump(mode="json") for review in summary.latest],
+    }
+
+
 async def review_summary(engine: AsyncEngine, book_id: UUID) -> ReviewSummary | None:
     """The summary of a book's reviews; None for a book the service has not heard of."""
     async with engine.connect() as connection:

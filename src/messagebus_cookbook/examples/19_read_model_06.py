@@ -21,7 +21,7 @@ from reviews.adapters.orm import (
     review_summaries,
     reviews,
 )
-from reviews.adapters.queries import summary_of
+from reviews.adapters.queries import row_of, summary_of
 from reviews.domain.model import Book, Review
 from reviews.service.read_model import AbstractReviewSummaries, ReviewSummary
 from reviews.service.repositories import (
@@ -87,20 +87,14 @@ class SQLReviewSummaries(AbstractReviewSummaries):
         return None if row is None else summary_of(row)
 
     async def save(self, summary: ReviewSummary) -> None:
-        values = {
-            "title": summary.title,
-            "reviews": summary.reviews,
-            "rating_total": summary.rating_total,
-            "latest": [review.model_dump(mode="json") for review in summary.latest],
-        }
         result = await self.connection.execute(
             update(review_summaries)
             .where(review_summaries.c.book_id == summary.book_id)
-            .values(values)
+            .values(row_of(summary))
         )
         if result.rowcount == 0:
             await self.connection.execute(
-                review_summaries.insert().values(book_id=summary.book_id, **values)
+                review_summaries.insert().values(row_of(summary))
             )
 
 

@@ -23,6 +23,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("book_id"),
     )
     # ### end Alembic commands ###
+    # Every known book gets its summary, without reviews: the reviews of a
+    # book lock it to be counted. python -m reviews.rebuild counts them.
+    op.execute(
+        "INSERT INTO review_summaries (book_id, title, reviews, rating_total, latest)"
+        " SELECT id, title, 0, 0, '[]' FROM books"
+    )
 
 
 def downgrade() -> None:

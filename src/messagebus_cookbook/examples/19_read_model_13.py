@@ -29,7 +29,7 @@ async def test_the_read_model_catches_up_when_the_event_is_handled(
     unit_of_work: Callable[[], AbstractUnitOfWork],
     reviews_engine: AsyncEngine,
 ) -> None:
-    # The club has committed the book; the service has not handled its event.
+    # The event of a book the club has registered, not handled here yet.
     assert await review_summary(reviews_engine, DOMAIN_DRIVEN_DESIGN_ID) is None
 
     await consume(envelope, reviews_bus, unit_of_work)

@@ -4,6 +4,8 @@ import argparse
 import asyncio
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from reviews.adapters.orm import create_engine
 from reviews.adapters.rebuild import Rebuilt, rebuild_summaries
 from reviews.cli import read_settings
@@ -31,7 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.parse_args(argv)
     settings = read_settings(parser)
-    rebuilt = asyncio.run(rebuild(settings.database_url))
+    try:
+        rebuilt = asyncio.run(rebuild(settings.database_url))
+    except (DBAPIError, OSError) as error:
+        parser.exit(
+            1,
+            f"{parser.prog}: nothing changed: {error}\n"
+            "Is the database up, and migrated (alembic -n reviews upgrade head)?\n",
+        )
     print(
         f"rebuilt the summaries of {counted(rebuilt.books, 'book')} "
         f"from {counted(rebuilt.reviews, 'review')}"

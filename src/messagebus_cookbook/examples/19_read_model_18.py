@@ -9,15 +9,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from reviews.adapters.orm import books, outbox, review_summaries
-from reviews.adapters.uow import SQLUnitOfWork
+from reviews.adapters.queries import row_of
 from reviews.domain.messages import BookReviewed
-from reviews.service.handlers import summarize_review
 from reviews.service.read_model import ReviewSummary
-from reviews.service.unit_of_work import AbstractUnitOfWork
 
 # The envelopes of the events the read model counts, as the outbox keeps them.
 BOOK_REVIEWED = "book_reviewed_v1"
-# The outbox rows read at a time: memory stays flat, whatever the outbox size.
+# The outbox rows read at a time: memory grows with the books, not the reviews.
 BATCH_SIZE = 500
 
 
@@ -33,43 +31,43 @@ async def rebuild_summaries(engine: AsyncEngine) -> Rebuilt:
     """Make every summary again, in one transaction.
 
     A summary for each book the service knows, and each ``book_reviewed``
-    event of the outbox, sent or not, counted by the handler that counts the
-    live ones. Queries read the former summaries until the commit.
+    event of the outbox, sent or not, counted as the live handler counts
+    it. Queries read the former summaries until the commit.
     """
-    sql_unit_of_work = SQLUnitOfWork(engine)
-    # The type the handlers take: any unit of work of the service.
-    unit_of_work: AbstractUnitOfWork = sql_unit_of_work
-    async with unit_of_work as transaction:
-        connection = sql_unit_of_work.connection
+    async with engine.begin() as connection:
         await hold_off_the_writers(connection)
         await connection.execute(delete(review_summaries))
         result = await connection.execute(select(books.c.id, books.c.title))
-        known_books = result.all()
-        for book in known_books:
-            await transaction.summaries.save(
-                ReviewSummary(book_id=book.id, title=book.title)
-            )
+        summaries = {
+            book.id: ReviewSummary(book_id=book.id, title=book.title) for book in result
+        }
         reviews = 0
         async for event in book_reviewed_events(connection):
-            await summarize_review(event, transaction)
+            summary = summaries.get(event.book_id)
+            if summary is None:
+                raise LookupError(f"review {event.id} is of an unknown book")
+            summaries[event.book_id] = summary.with_review(event)
             reviews += 1
-        await transaction.commit()
-    return Rebuilt(books=len(known_books), reviews=reviews)
+        if summaries:
+            await connection.execute(
+                review_summaries.insert(),
+                [row_of(summary) for summary in summaries.values()],
+            )
+    return Rebuilt(books=len(summaries), reviews=reviews)
 
 
 async def hold_off_the_writers(connection: AsyncConnection) -> None:
-    """Wait for the transactions that write summaries, and hold off new ones.
+    """Wait for the transactions that count reviews, and hold off new ones.
 
-    A review committed during the rebuild would be missing from it. Its
-    transaction locks the summary, then writes the outbox: the same order
-    here, or the two would wait for each other. SQLite has one writer at a
-    time: the rebuild's first write does as much.
+    A review locks its summary before it writes the outbox: once the lock
+    is granted, every review is committed, in the outbox, or waits. SQLite
+    has one writer at a time: the rebuild's first write does as much.
     """
     if connection.dialect.name == "postgresql":
+        # Queries, plain SELECTs, still read the summaries meanwhile.
         await connection.exec_driver_sql(
             "LOCK TABLE review_summaries IN EXCLUSIVE MODE"
         )
-        await connection.exec_driver_sql("LOCK TABLE outbox IN SHARE MODE")
 
 
 async def book_reviewed_events(
@@ -88,8 +86,11 @@ async def book_reviewed_events(
         if not batch:
             return
         for row in batch:
-            if row.envelope["type"] == BOOK_REVIEWED:
+            type = row.envelope["type"]
+            if type == BOOK_REVIEWED:
                 yield event_of(row.envelope)
+            elif type.startswith("book_reviewed_"):
+                raise ValueError(f"{type}: the rebuild reads {BOOK_REVIEWED} only")
         after = batch[-1].position
 
 

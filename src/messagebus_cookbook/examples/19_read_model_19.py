@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -39,7 +40,7 @@ async def test_the_read_model_catches_up_when_the_event_is_handled(
     unit_of_work: Callable[[], AbstractUnitOfWork],
     reviews_engine: AsyncEngine,
 ) -> None:
-    # The club has committed the book; the service has not handled its event.
+    # The event of a book the club has registered, not handled here yet.
     assert await review_summary(reviews_engine, DOMAIN_DRIVEN_DESIGN_ID) is None
 
     await consume(envelope, reviews_bus, unit_of_work)
@@ -79,7 +80,10 @@ async def test_the_rebuilt_read_model_equals_the_live_one(
     reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
     unit_of_work: Callable[[], AbstractUnitOfWork],
     reviews_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Batches of 2 rows: the rebuild reads the outbox in several of them.
+    monkeypatch.setattr("reviews.adapters.rebuild.BATCH_SIZE", 2)
     for reviewer, rating in RATINGS:
         await add(review(known_book, reviewer, rating), reviews_bus, unit_of_work)
     live = await rows(reviews_engine, [review_summaries])
@@ -155,6 +159,22 @@ async def test_python_m_reviews_rebuild(
     assert await rows(reviews_engine, [review_summaries]) == live
 
 
+def test_python_m_reviews_rebuild_on_a_database_not_migrated(tmp_path: Path) -> None:
+    empty = f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+
+    rebuild = subprocess.run(
+        [sys.executable, "-m", "reviews.rebuild"],
+        env={**without_settings(), "REVIEWS_DATABASE_URL": empty},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert rebuild.returncode == 1
+    assert rebuild.stderr.startswith("python -m reviews.rebuild: nothing changed")
+    assert "no such table: review_summaries" in rebuild.stderr
+
+
 @pytest.mark.parametrize("reviews_database", ["postgresql"], indirect=True)
 async def test_a_rebuild_stopped_by_sigterm_changes_nothing(
     known_book: UUID,
@@ -165,28 +185,34 @@ async def test_a_rebuild_stopped_by_sigterm_changes_nothing(
 ) -> None:
     await add(review(known_book, "Alice", 5), reviews_bus, unit_of_work)
     before = await rows(reviews_engine, [review_summaries])
-    async with unit_of_work() as transaction:
-        # A review being counted: the rebuild waits for its transaction.
-        await transaction.summaries.for_update(known_book)
+    async with reviews_engine.connect() as connection:
+        await connection.execute(text("LOCK TABLE books IN ACCESS EXCLUSIVE MODE"))
+        # The rebuild deletes the summaries, then waits to read the books.
         rebuild = subprocess.Popen(
             [sys.executable, "-m", "reviews.rebuild"],
             env={**without_settings(), "REVIEWS_DATABASE_URL": reviews_database},
         )
-        await waiting_for_a_lock(reviews_engine)
+        await waiting_for_a_lock_on("books", reviews_engine)
 
         rebuild.send_signal(signal.SIGTERM)
 
         assert rebuild.wait(timeout=5) == -signal.SIGTERM
-        await transaction.rollback()
+        await connection.rollback()
     assert await rows(reviews_engine, [review_summaries]) == before
 
 
-async def waiting_for_a_lock(engine: AsyncEngine, timeout: float = 10) -> None:
-    """Return once a session of the database waits for a lock."""
+async def waiting_for_a_lock_on(
+    table: str, engine: AsyncEngine, timeout: float = 10
+) -> None:
+    """Return once a session waits for a lock on this table of the database."""
+    waiting = text(
+        "SELECT count(*) FROM pg_locks WHERE NOT granted"
+        " AND relation = CAST(:table AS regclass)"
+        " AND database = (SELECT oid FROM pg_database"
+        " WHERE datname = current_database())"
+    )
     deadline = time.monotonic() + timeout
     async with engine.connect() as connection:
-        while not await connection.scalar(
-            text("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        ):
-            assert time.monotonic() < deadline, "nothing waits for a lock"
+        while not await connection.scalar(waiting, {"table": table}):
+            assert time.monotonic() < deadline, f"nothing waits for {table}"
             await asyncio.sleep(0.05)

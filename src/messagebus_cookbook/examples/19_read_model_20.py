@@ -23,6 +23,7 @@ from reviews.adapters.rebuild import rebuild_summaries
 from reviews.adapters.uow import SQLUnitOfWork
 from reviews.bootstrap import create_bus
 from reviews.domain.messages import AddReview, BookRegistered
+from reviews.rebuild import counted
 from reviews.service.unit_of_work import AbstractUnitOfWork
 
 # Reviews added per transaction, while the benchmark fills the database.
@@ -80,19 +81,29 @@ async def benchmark(database_url: str, books: int, reviews: int) -> None:
         rebuilt = await rebuild_summaries(engine)
         elapsed = time.perf_counter() - started
 
-        assert await summaries(engine) == live, "the rebuilt read model differs"
+        if await summaries(engine) != live:
+            raise SystemExit("the rebuilt read model differs from the live one")
         print(
-            f"rebuilt the summaries of {rebuilt.books} books from "
-            f"{rebuilt.reviews} reviews in {elapsed:.1f} s, on PostgreSQL"
+            f"rebuilt the summaries of {counted(rebuilt.books, 'book')} from "
+            f"{counted(rebuilt.reviews, 'review')} in {elapsed:.1f} s, on PostgreSQL"
         )
     finally:
         await engine.dispose()
 
 
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return number
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reviews", type=int, default=10_000, help="default: 10000")
-    parser.add_argument("--books", type=int, default=100, help="default: 100")
+    parser.add_argument(
+        "--reviews", type=positive, default=10_000, help="default: 10000"
+    )
+    parser.add_argument("--books", type=positive, default=100, help="default: 100")
     arguments = parser.parse_args()
     with postgresql() as database_url:
         asyncio.run(benchmark(database_url, arguments.books, arguments.reviews))

@@ -266,6 +266,7 @@ async def test_a_book_registered_over_http_is_reviewed_over_http(
     assert json.loads(book_reviewed["payload"])["id"] == response.json()["id"]
     # The review's own service counts it in the transaction of the review.
     summary = httpx.get(f"{reviews_url}/books/{book_id}/reviews", timeout=5)
+    assert summary.status_code == 200, summary.text
     assert (summary.json()["reviews"], summary.json()["average_rating"]) == (1, 5.0)
 
     club.honcho.send_signal(signal.SIGTERM)
