@@ -4,13 +4,14 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from uuid import UUID
 
 import pytest
 from messagebus import AsyncMessageBus
 from result import Ok
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviews.adapters.orm import review_summaries
@@ -95,30 +96,49 @@ async def test_the_rebuilt_read_model_equals_the_live_one(
 
 
 @pytest.mark.parametrize("reviews_database", ["postgresql"], indirect=True)
-async def test_the_reviews_added_during_a_rebuild_are_counted(
+async def test_a_review_added_during_a_rebuild_is_counted(
     known_book: UUID,
     reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
     unit_of_work: Callable[[], AbstractUnitOfWork],
     reviews_engine: AsyncEngine,
 ) -> None:
-    reviewers = [f"Reviewer {number}" for number in range(1, 21)]
-    for reviewer in reviewers[:10]:
-        await add(review(known_book, reviewer, 4), reviews_bus, unit_of_work)
+    await add(review(known_book, "Alice", 5), reviews_bus, unit_of_work)
+    async with reviews_engine.connect() as connection:
+        await connection.execute(text("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE"))
+        # The rebuild deletes the summaries, then waits to read the outbox.
+        rebuild = asyncio.create_task(rebuild_summaries(reviews_engine))
+        await sessions_waiting_for_a_lock(1, reviews_engine)
+        # Bob's review comes in meanwhile, and waits to count itself.
+        bob = asyncio.create_task(
+            add(review(known_book, "Bob", 3), reviews_bus, unit_of_work)
+        )
+        await sessions_waiting_for_a_lock(2, reviews_engine)
+        await connection.rollback()
 
-    await asyncio.gather(
-        rebuild_summaries(reviews_engine),
-        *(
-            add(review(known_book, reviewer, 4), reviews_bus, unit_of_work)
-            for reviewer in reviewers[10:]
-        ),
-    )
-
+    assert await rebuild == Rebuilt(books=1, reviews=1)
+    assert await bob == Ok(None)
     summary = await review_summary(reviews_engine, known_book)
     assert summary is not None
-    assert summary.reviews == 20
-    live = await rows(reviews_engine, [review_summaries])
-    await rebuild_summaries(reviews_engine)
-    assert await rows(reviews_engine, [review_summaries]) == live
+    assert [latest.reviewer for latest in summary.latest] == ["Bob", "Alice"]
+
+
+async def sessions_waiting_for_a_lock(
+    count: int, engine: AsyncEngine, timeout: float = 10
+) -> None:
+    """Return once ``count`` sessions of the database wait for a lock."""
+    # A session waiting for a row waits for the transaction that holds it:
+    # a lock of no database. Its session tells which one it is in.
+    waiting = text(
+        "SELECT count(*) FROM pg_locks JOIN pg_stat_activity USING (pid)"
+        " WHERE NOT granted AND datname = current_database()"
+    )
+    deadline = time.monotonic() + timeout
+    async with engine.connect() as connection:
+        while await connection.scalar(waiting) < count:
+            assert time.monotonic() < deadline, f"{count} sessions do not wait"
+            # A transaction sees the sessions as they were at its start.
+            await connection.rollback()
+            await asyncio.sleep(0.05)
 
 
 def without_settings() -> dict[str, str]:
