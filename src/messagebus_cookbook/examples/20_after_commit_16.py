@@ -1,0 +1,186 @@
+"""A reviewer who leaves an address is told, once the review is committed."""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from uuid import UUID
+
+import httpx
+import pytest
+from messagebus import AsyncMessageBus
+from result import Ok
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reviews.adapters.mail import SMTP_TIMEOUT, SMTPMailer
+from reviews.adapters.orm import outbox, reviews
+from reviews.domain.messages import AddReview
+from reviews.service.unit_of_work import AbstractUnitOfWork
+from reviews.web import GRACEFUL_SHUTDOWN_TIMEOUT
+from tests.reviews.conftest import PROJECT, Mailbox, add, rows
+from tests.uow_sqla.test_processes import free_port
+
+
+def alice_reviews(book_id: UUID) -> AddReview:
+    return AddReview(
+        book_id=book_id,
+        reviewer="Alice",
+        rating=5,
+        text="The book that named the patterns.",
+        reviewer_email="alice@example.com",
+    )
+
+
+async def test_the_reviewer_is_told_once_the_review_is_committed(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    mailbox: Mailbox,
+) -> None:
+    result = await add(
+        alice_reviews(known_book), reviews_bus, unit_of_work, mailbox.mailer()
+    )
+
+    assert result == Ok(None)
+    [mail] = mailbox.received
+    assert mail["From"] == "reviews@reading-club.example"
+    assert mail["To"] == "alice@example.com"
+    assert mail["Subject"] == "Thank you for your review of Domain Driven Design"
+    assert mail.get_content().rstrip() == (
+        "Alice, your review of Domain Driven Design counts from now on: 5/5."
+    )
+
+
+async def test_a_rolled_back_review_sends_no_mail(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    mailbox: Mailbox,
+) -> None:
+    async with unit_of_work() as transaction:
+        result = await reviews_bus.handle(
+            alice_reviews(known_book), transaction, mailer=mailbox.mailer()
+        )
+        assert result == Ok(None)
+        await transaction.rollback()
+
+    assert mailbox.received == []
+
+
+async def test_a_reviewer_without_an_address_gets_no_mail(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    mailbox: Mailbox,
+) -> None:
+    review = alice_reviews(known_book).model_copy(update={"reviewer_email": None})
+
+    assert await add(review, reviews_bus, unit_of_work, mailbox.mailer()) == Ok(None)
+    assert mailbox.received == []
+
+
+async def test_a_refused_mail_leaves_the_review_committed(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+    refusing_mailbox: Mailbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    review = alice_reviews(known_book)
+
+    result = await add(review, reviews_bus, unit_of_work, refusing_mailbox.mailer())
+
+    assert result == Ok(None)
+    found = await rows(reviews_engine, [reviews, outbox])
+    assert [row["id"] for row in found["reviews"]] == [review.id]
+    assert len(found["outbox"]) == 1
+    assert "Try again later" in caplog.text
+
+
+async def test_a_silent_mail_server_delays_a_review_by_its_timeout_only(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+) -> None:
+    # It takes the connection, and never says a word.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        mailer = SMTPMailer("127.0.0.1", port, "reviews@reading-club.example", 0.5)
+        started = time.monotonic()
+
+        result = await add(alice_reviews(known_book), reviews_bus, unit_of_work, mailer)
+
+    assert result == Ok(None)
+    assert time.monotonic() - started < 2
+
+
+def start_web(database_url: str, smtp_port: int, port: int) -> subprocess.Popen[bytes]:
+    """``python -m reviews.web`` on these servers, once it answers."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("REVIEWS_")
+    }
+    environment["REVIEWS_DATABASE_URL"] = database_url
+    environment["REVIEWS_SMTP_HOST"] = "127.0.0.1"
+    environment["REVIEWS_SMTP_PORT"] = str(smtp_port)
+    web = subprocess.Popen(
+        [sys.executable, "-m", "reviews.web", "--port", str(port)],
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+            return web
+        except httpx.TransportError:
+            if time.monotonic() > deadline or web.poll() is not None:
+                web.kill()
+                pytest.fail("python -m reviews.web did not answer within 30 s")
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True)
+async def test_a_server_stopped_while_a_mail_waits_answers_then_stops(
+    known_book: UUID, reviews_database: str
+) -> None:
+    port = free_port()
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        web = start_web(reviews_database, silent.getsockname()[1], port)
+        try:
+            async with httpx.AsyncClient(timeout=10) as client:
+                posting = asyncio.create_task(
+                    client.post(
+                        f"http://127.0.0.1:{port}/books/{known_book}/reviews",
+                        json={
+                            "reviewer": "Alice",
+                            "rating": 5,
+                            "text": "The book that named the patterns.",
+                            "reviewer_email": "alice@example.com",
+                        },
+                    )
+                )
+                silent.settimeout(10)
+                mail_connection, _ = await asyncio.to_thread(silent.accept)
+                web.send_signal(signal.SIGTERM)
+                stopping = time.monotonic()
+                response = await posting
+                status = await asyncio.to_thread(web.wait, 10)
+                stopped_in = time.monotonic() - stopping
+                mail_connection.close()
+        finally:
+            if web.poll() is None:
+                web.kill()
+                web.wait()
+
+    assert response.status_code == 201, response.text
+    assert status == -signal.SIGTERM
+    # The mail gives up after SMTP_TIMEOUT, well within the server's wait.
+    assert SMTP_TIMEOUT / 2 < stopped_in < GRACEFUL_SHUTDOWN_TIMEOUT
