@@ -1,0 +1,124 @@
+"""The club counts what its bus does, and its relay what it sends."""
+
+from datetime import timedelta
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reading_club.adapters.uow_sqla.relay import OutboxRelay
+from reading_club.bootstrap import bootstrap
+from reading_club.domain.model import Book
+from reading_club.settings import Settings
+from tests.conftest import FlakyEventstreamTransport, InMemoryEventstreamTransport
+from tests.uow_sqla.conftest import drain
+from tests.uow_sqla.test_relay import ONE_BOOK
+from tests.uow_sqla.test_web import DOMAIN_DRIVEN_DESIGN_BODY, client_of
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def samples(exposition: str) -> Samples:
+    """Every sample of a scrape, by its name and labels."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+    }
+
+
+def scrape() -> Samples:
+    """What this process has counted so far, as Prometheus would read it."""
+    return samples(generate_latest(REGISTRY).decode())
+
+
+def value(scraped: Samples, series: str, **labels: str) -> float:
+    """The value of a series in a scrape; 0 for one not counted yet."""
+    return scraped.get((series, frozenset(labels.items())), 0.0)
+
+
+def increase(before: Samples, after: Samples, series: str, **labels: str) -> float:
+    """How much a series grew between two scrapes.
+
+    The counters belong to the process, and other tests count too: a test
+    compares what it reads before and after.
+    """
+    return value(after, series, **labels) - value(before, series, **labels)
+
+
+async def test_the_api_counts_registrations_and_refusals(
+    engine: AsyncEngine, transport: InMemoryEventstreamTransport
+) -> None:
+    club = bootstrap(Settings(), engine=engine, transport=transport)
+
+    async with client_of(club) as client:
+        before = samples((await client.get("/metrics")).text)
+        registered = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
+        refused = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
+        response = await client.get("/metrics")
+
+    assert (registered.status_code, refused.status_code) == (201, 409)
+    assert response.headers["content-type"] == CONTENT_TYPE_LATEST
+    after = samples(response.text)
+    started = "messagebus_transactions_started_total"
+    assert increase(before, after, started) == 2
+    closed = "messagebus_transactions_closed_total"
+    assert increase(before, after, closed, status="committed") == 1
+    assert increase(before, after, closed, status="rolledback") == 1
+    assert increase(before, after, "messagebus_transactions_failed_total") == 0
+    assert increase(before, after, "messagebus_transactions_in_progress") == 0
+    handled = "messagebus_messages_processed_total"
+    assert increase(before, after, handled, name="register_book", version="2") == 2
+    assert increase(before, after, handled, name="book_registered", version="2") == 1
+    timed = "messagebus_command_processing_seconds_count"
+    assert increase(before, after, timed, name="register_book", version="2") == 2
+
+
+@ONE_BOOK
+async def test_the_relay_counts_what_it_sends_and_what_fails(
+    books: list[Book], engine: AsyncEngine
+) -> None:
+    before = scrape()
+    relay = OutboxRelay(
+        engine, FlakyEventstreamTransport(failures=1), backoff=timedelta(0)
+    )
+
+    await drain(relay)
+
+    after = scrape()
+    assert increase(before, after, "outbox_relay_sent_total") == 1
+    assert increase(before, after, "outbox_relay_failed_total") == 1
+    assert increase(before, after, "outbox_relay_dead_total") == 0
+
+
+@ONE_BOOK
+async def test_the_relay_counts_what_it_parks_as_dead(
+    books: list[Book], engine: AsyncEngine
+) -> None:
+    before = scrape()
+    relay = OutboxRelay(engine, FlakyEventstreamTransport(failures=1), max_attempts=1)
+
+    await drain(relay)
+
+    after = scrape()
+    assert increase(before, after, "outbox_relay_sent_total") == 0
+    assert increase(before, after, "outbox_relay_failed_total") == 1
+    assert increase(before, after, "outbox_relay_dead_total") == 1
+
+
+@ONE_BOOK
+async def test_the_relay_measures_how_far_behind_the_stream_is(
+    books: list[Book], engine: AsyncEngine
+) -> None:
+    relay = OutboxRelay(
+        engine, FlakyEventstreamTransport(failures=1), backoff=timedelta(0)
+    )
+    oldest_pending = "outbox_relay_oldest_pending_seconds"
+
+    await relay.send_pending()
+    waited = value(scrape(), oldest_pending)
+    await relay.send_pending()
+
+    # The book's event waited from its registration to the failed attempt.
+    assert 0 < waited < 60
+    assert value(scrape(), oldest_pending) == 0
