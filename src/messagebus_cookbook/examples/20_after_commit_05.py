@@ -6,16 +6,15 @@ from email.message import EmailMessage
 
 from reviews.service.mail import AbstractMailer, Mail
 
-# Seconds each step of the talk with the SMTP server may take.
-SMTP_TIMEOUT = 2.0
-
 
 class SMTPMailer(AbstractMailer):
-    """Sends each mail through the SMTP server at ``host:port``."""
+    """Sends each mail through the SMTP server at ``host:port``.
 
-    def __init__(
-        self, host: str, port: int, sender: str, timeout: float = SMTP_TIMEOUT
-    ) -> None:
+    Each step of the talk (connect, greeting, EHLO, MAIL, RCPT, DATA, QUIT)
+    waits at most ``timeout`` seconds.
+    """
+
+    def __init__(self, host: str, port: int, sender: str, timeout: float) -> None:
         super().__init__()
         self.host = host
         self.port = port

@@ -22,6 +22,11 @@ class Settings(BaseSettings):
         description="the SMTP server that sends the service's mails",
     )
     smtp_port: int = Field(default=25, ge=1, le=65535, description="its port")
+    smtp_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        description="the seconds each step of a talk with the SMTP server may take",
+    )
     mail_sender: EmailStr = Field(
         default="reviews@reading-club.example",
         description="the address the service's mails come from",

@@ -34,6 +34,7 @@ class Reviews:
             self.settings.smtp_host,
             self.settings.smtp_port,
             self.settings.mail_sender,
+            self.settings.smtp_timeout,
         )
 
     def relay(self) -> OutboxRelay:

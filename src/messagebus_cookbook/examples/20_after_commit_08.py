@@ -125,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m reviews.web",
         description="Serve the HTTP API of the reviews service, until SIGTERM "
         "or SIGINT. Settings: REVIEWS_DATABASE_URL, REVIEWS_BROKER_URL, "
-        "REVIEWS_SMTP_HOST, REVIEWS_SMTP_PORT, REVIEWS_MAIL_SENDER.",
+        "REVIEWS_SMTP_HOST, REVIEWS_SMTP_PORT, REVIEWS_SMTP_TIMEOUT, "
+        "REVIEWS_MAIL_SENDER.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
     parser.add_argument("--port", type=int, default=8001, help="default: %(default)s")

@@ -22,7 +22,7 @@ from sqlalchemy import URL, Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from reading_club.adapters.eventstream import CeleryTransport, create_celery_app
-from reviews.adapters.mail import SMTP_TIMEOUT, SMTPMailer
+from reviews.adapters.mail import SMTPMailer
 from reviews.adapters.orm import books, create_engine, dead_letters, inbox, metadata
 from reviews.adapters.uow import SQLUnitOfWork
 from reviews.bootstrap import create_bus
@@ -168,7 +168,7 @@ class Mailbox:
         self.received.append(mail)
         return "250 OK"
 
-    def mailer(self, timeout: float = SMTP_TIMEOUT) -> SMTPMailer:
+    def mailer(self, timeout: float = 2.0) -> SMTPMailer:
         """A mailer of the service, that sends through this server."""
         return SMTPMailer(
             "127.0.0.1", self.port, "reviews@reading-club.example", timeout
@@ -211,7 +211,7 @@ async def add(
     """Handle the command; commit what it did, or roll it back if refused."""
     async with unit_of_work() as transaction:
         result: AddReviewResult = await bus.handle(
-            review, transaction, mailer=mailer or KeptMails()
+            review, transaction, mailer=KeptMails() if mailer is None else mailer
         )
         if result.is_ok():
             await transaction.commit()

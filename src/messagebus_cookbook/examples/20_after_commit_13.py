@@ -98,14 +98,20 @@ async def test_a_silent_mail_server_delays_a_review_by_its_timeout_only(
     known_book: UUID,
     reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
     unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    review = alice_reviews(known_book)
     # It takes the connection, and never says a word.
     with socket.create_server(("127.0.0.1", 0)) as silent:
         port = silent.getsockname()[1]
         mailer = SMTPMailer("127.0.0.1", port, "reviews@reading-club.example", 0.5)
         started = time.monotonic()
 
-        result = await add(alice_reviews(known_book), reviews_bus, unit_of_work, mailer)
+        result = await add(review, reviews_bus, unit_of_work, mailer)
 
     assert result == Ok(None)
     assert time.monotonic() - started < 2
+    found = await rows(reviews_engine, [reviews])
+    assert [row["id"] for row in found["reviews"]] == [review.id]
+    assert "timed out" in caplog.text

@@ -38,8 +38,8 @@ class AbstractMailer(AsyncDependency):
                 await self.send(mail)
             except Exception:
                 # The transaction is committed: an error raised here would make
-                # the bus roll back what is already written, and the caller
-                # believe that nothing was.
+                # it roll back what is already written, and the caller believe
+                # that nothing was.
                 logger.exception("the mail %r could not be sent", mail.subject)
 
     async def on_after_rollback(self) -> None:
