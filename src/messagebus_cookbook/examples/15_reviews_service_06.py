@@ -180,6 +180,8 @@ async def test_a_book_registered_over_http_reaches_the_worker(
     club.output.wait_for(
         f"received book_registered_v1 {row['message_id']}", START_TIMEOUT
     )
+    # Stop once the worker has finished its task: the club stops at rest.
+    club.output.wait_for("] succeeded in ", START_TIMEOUT)
 
     club.honcho.send_signal(signal.SIGTERM)
     club.honcho.wait(timeout=STOP_TIMEOUT)
