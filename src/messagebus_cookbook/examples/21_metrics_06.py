@@ -81,7 +81,8 @@ class OutboxRelay:
     async def send_pending(self) -> int:
         """Send one batch of the rows that are due; how many rows it took.
 
-        Then measure the age of the oldest row that still waits.
+        Once the batch is committed, count it, and measure the age of the
+        oldest row that still waits.
         """
         outbox = self.outbox
         earlier = outbox.alias("earlier")
@@ -108,7 +109,9 @@ class OutboxRelay:
                 outcomes = await self.send([row.envelope for row in rows])
                 taken = [(row.position, row.attempts) for row in rows]
                 await self.record(connection, taken, outcomes)
-            await self.measure(connection)
+        if rows:
+            self.count([row.attempts for row in rows], outcomes)
+        await self.measure()
         return len(rows)
 
     async def send(
@@ -159,7 +162,6 @@ class OutboxRelay:
                 .where(self.outbox.c.position.in_(sent))
                 .values(status="sent", sent_at=now, attempts=self.outbox.c.attempts + 1)
             )
-            SENT.inc(len(sent))
         failed: dict[tuple[int, str], list[int]] = {}
         for (position, attempts), error in zip(taken, outcomes, strict=True):
             if error is not None:
@@ -178,9 +180,6 @@ class OutboxRelay:
     ) -> None:
         """Count a failed attempt: wait before the next one, or park the rows."""
         dead = attempts >= self.max_attempts
-        FAILED.inc(len(positions))
-        if dead:
-            DEAD.inc(len(positions))
         self.logger.warning(
             "could not send %d outbox row(s) from position %d (attempt %d of %d%s): %s",
             len(positions),
@@ -208,15 +207,29 @@ class OutboxRelay:
             except DBAPIError as error:
                 self.logger.warning("could not store the error: %s", storable(error))
 
-    async def measure(self, connection: AsyncConnection) -> None:
-        """Set the age of the oldest pending row: the stream is that far behind."""
-        # Rows are written in the order of their position: the first is the oldest.
-        oldest = await connection.scalar(
-            select(self.outbox.c.envelope)
-            .where(self.outbox.c.status == "pending")
-            .order_by(self.outbox.c.position)
-            .limit(1)
-        )
+    def count(
+        self, attempts: Sequence[int], outcomes: Sequence[Exception | None]
+    ) -> None:
+        """Count the envelopes of a committed batch: sent, failed, parked as dead."""
+        for attempts_before, error in zip(attempts, outcomes, strict=True):
+            if error is None:
+                SENT.inc()
+                continue
+            FAILED.inc()
+            if attempts_before + 1 >= self.max_attempts:
+                DEAD.inc()
+
+    async def measure(self) -> None:
+        """Set the age of the oldest pending message: the stream is that far behind."""
+        # Rows are written in the order of their position: the first is the
+        # oldest, and its envelope says when its message was made.
+        async with self.engine.connect() as connection:
+            oldest = await connection.scalar(
+                select(self.outbox.c.envelope)
+                .where(self.outbox.c.status == "pending")
+                .order_by(self.outbox.c.position)
+                .limit(1)
+            )
         if oldest is None:
             OLDEST_PENDING.set(0)
             return

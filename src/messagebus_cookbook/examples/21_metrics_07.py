@@ -8,6 +8,7 @@ from prometheus_client import start_http_server
 
 from reading_club.bootstrap import ReadingClub, bootstrap
 from reading_club.cli import argument_parser, read_settings
+from transactional_outbox import metrics
 from transactional_outbox.relay import run_until_signalled, storable
 
 logger = logging.getLogger("reading_club.relay")
@@ -65,7 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--metrics-port",
         type=int,
-        help="serve the relay's metrics on http://127.0.0.1:PORT/metrics",
+        help="serve the relay's metrics on http://HOST:PORT/metrics",
+    )
+    parser.add_argument(
+        "--metrics-host",
+        default="127.0.0.1",
+        help="the address of the metrics server (default: %(default)s)",
     )
     arguments = parser.parse_args(argv)
     club = bootstrap(read_settings(parser))
@@ -77,11 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.metrics_port is None:
         asyncio.run(serve(club))
         return 0
-    server, _ = start_http_server(arguments.metrics_port, addr="127.0.0.1")
+    server, _ = start_http_server(
+        arguments.metrics_port, arguments.metrics_host, metrics.REGISTRY
+    )
     try:
         asyncio.run(serve(club))
     finally:
         server.shutdown()
+        server.server_close()
     return 0
 
 
