@@ -22,7 +22,7 @@ class AbstractMailer(AsyncDependency):
     """Keeps the mails of a transaction, and sends them once it is committed.
 
     The bus gives each handler that asks for a ``mailer`` the one passed to
-    ``bus.handle``, and calls its hooks when the transaction ends.
+    ``bus.handle``; the transaction calls its hooks when it ends.
     """
 
     def __init__(self) -> None:
