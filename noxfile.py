@@ -62,7 +62,25 @@ def tests(session: nox.Session) -> None:
     """
     install(session, "tests")
     args = session.posargs or ["tests", "cookbook"]
-    session.run("pytest", "-n", "auto", "--dist", "loadfile", *args)
+    session.run("pytest", *workers(args), *args)
+
+
+def workers(args: list[str]) -> list[str]:
+    """Parallel workers, one chapter each; none for a single file.
+
+    A chapter replays in order on one worker anyway: for one file, starting
+    workers would only add their start-up to the run.
+    """
+    if any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
+        return []
+    files = [
+        arg.split("::")[0]
+        for arg in args
+        if not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists()
+    ]
+    if len(set(files)) == 1 and (ROOT / files[0]).is_file():
+        return ["-n", "0"]
+    return ["-n", "auto", "--dist", "loadfile"]
 
 
 @nox.session(python=PYTHON)

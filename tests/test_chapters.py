@@ -237,3 +237,64 @@ def test_a_selection_or_a_red_run_at_the_end_does_not_test_the_whole_project(
         """,
     )
     assert not read_chapter(written_after).ends_with_whole_suite()
+
+
+def test_markdown_and_benchmarks_written_after_the_green_suite_keep_it_standing(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("01_books_01.md", "# Reading club\n")
+    write_example("01_books_02.py", "print('fast')\n")
+    path = write_chapter(
+        "01-books.rst",
+        f"""
+        .. code-block:: console
+
+           $ pytest -q
+           3 passed in 0.1s
+           $ alembic upgrade head
+
+        .. literalinclude:: {INCLUDE}/01_books_01.md
+           :caption: README.md
+
+        .. literalinclude:: {INCLUDE}/01_books_02.py
+           :caption: benchmarks/books.py
+        """,
+    )
+    chapter = read_chapter(path)
+
+    assert chapter.written_after_whole_suite() == ["README.md", "benchmarks/books.py"]
+    assert chapter.ends_with_whole_suite()
+
+
+def test_an_install_or_a_test_file_after_the_green_suite_needs_another_run(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    installs_after = write_chapter(
+        "01-books.rst",
+        """
+        .. code-block:: console
+
+           $ pytest -q
+           3 passed in 0.1s
+           $ python -m pip install -q -e ".[dev]"
+        """,
+    )
+    assert read_chapter(installs_after).written_after_whole_suite() is None
+    assert not read_chapter(installs_after).ends_with_whole_suite()
+
+    write_example("01_books_01.py", "def test_more() -> None: ...\n")
+    writes_a_test_after = write_chapter(
+        "01-books.rst",
+        f"""
+        .. code-block:: console
+
+           $ pytest -q
+           3 passed in 0.1s
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: tests/test_more.py
+        """,
+    )
+    chapter = read_chapter(writes_a_test_after)
+    assert chapter.written_after_whole_suite() == ["tests/test_more.py"]
+    assert not chapter.ends_with_whole_suite()

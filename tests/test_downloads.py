@@ -1,12 +1,14 @@
 """Each chapter's download is the project its replay tested, and it installs.
 
 The archive must hold exactly the reader's files after the chapter, byte for
-byte. When the chapter's replay ends by installing nothing more and running
-the project's whole test suite, green, the replay has already tested these
-very files with the same pip install (the chapter that wrote the last
-``pyproject.toml`` ran it literally): the content check is the proof, and a
-second run of the slowest suites would prove nothing new. Otherwise the
-download is installed here as its reader installs it and its suite runs.
+byte. When the chapter's last run of the project's whole test suite is
+green, and the chapter installs nothing after it and writes only files that
+no test or package reads (Markdown, benchmarks: the test checks that no code
+names them), the replay has already tested these very files with the same
+pip install (the chapter that wrote the last ``pyproject.toml`` ran it
+literally): the content check is the proof, and a second run of the slowest
+suites would prove nothing new. Otherwise the download is installed here as
+its reader installs it and its suite runs.
 """
 
 import shutil
@@ -64,6 +66,17 @@ def test_the_download_after_a_chapter_is_the_tested_project(
     assert unpacked == expected
 
     if chapter.ends_with_whole_suite():
+        # What the chapter writes after that run must stay out of its reach.
+        for caption in chapter.written_after_whole_suite() or []:
+            name = caption.split("/")[0]
+            readers = [
+                path
+                for path, text in expected.items()
+                if path.startswith((f"{top}/src/", f"{top}/tests/"))
+                or path == f"{top}/pyproject.toml"
+                if name in text
+            ]
+            assert not readers, f"{caption} is written after the suite ran: {readers}"
         return
     project = ReaderProject(unpack_folder / top, constraints_file(ROOT))
     try:

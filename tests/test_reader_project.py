@@ -1,5 +1,6 @@
 """Preparing the reader's project: fast, and loud when it fails."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from messagebus_cookbook.reader_project import (
     PreparationFailed,
     ReaderProject,
+    run_uv,
     uv_arguments,
 )
 
@@ -45,3 +47,29 @@ def test_a_failing_preparation_names_the_command_and_shows_its_output(
     assert "'python -m pip install -q ./no-such-project' failed" in message
     assert "no-such-project" in message.split("failed:", 1)[1]
     assert message.rstrip().endswith("exit=1")
+
+
+def fake_uv(folder: Path, offline_works: bool) -> tuple[Path, Path]:
+    """A uv that logs how it was called, and fails offline unless told not to."""
+    calls = folder / "calls"
+    program = folder / "uv"
+    fails_offline = "" if offline_works else '[ -z "$UV_OFFLINE" ]\n'
+    program.write_text(
+        f'#!/bin/sh\necho "offline=${{UV_OFFLINE:-no}}" >> {calls}\n{fails_offline}'
+    )
+    program.chmod(0o755)
+    return program, calls
+
+
+def test_uv_runs_from_its_cache_and_goes_online_only_when_that_fails(
+    tmp_path: Path,
+) -> None:
+    env = {"PATH": os.environ["PATH"]}
+    cached, calls = fake_uv(tmp_path, offline_works=True)
+    assert run_uv([str(cached)], cwd=tmp_path, env=env).returncode == 0
+    assert calls.read_text() == "offline=1\n"
+
+    calls.unlink()
+    missing, calls = fake_uv(tmp_path, offline_works=False)
+    assert run_uv([str(missing)], cwd=tmp_path, env=env).returncode == 0
+    assert calls.read_text() == "offline=1\noffline=no\n"

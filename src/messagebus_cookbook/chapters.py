@@ -29,6 +29,10 @@ WHOLE_SUITE = re.compile(r"^pytest(?: -[vq]+)*$")
 # The last line of a pytest run: what it counts.
 PYTEST_SUMMARY = re.compile(r"\b(?:passed|failed|errors?|no tests ran)\b")
 RED_COUNTS = re.compile(r"\b(?:failed|errors?)\b")
+# Reader files no test reads, imports or installs: Markdown at the project's
+# root and the benchmarks. A chapter may write them after its last run of
+# the whole suite without undoing what that run proved.
+OUTSIDE_THE_SUITE = re.compile(r"^(?:[\w.-]+\.md|benchmarks/[\w/.-]+\.py)$")
 # Languages a chapter may write inline: everything else comes from a file.
 INLINE_LANGUAGES = frozenset({"console", "text"})
 
@@ -125,20 +129,38 @@ class Chapter:
         return {include.caption: include for include in self.includes}
 
     def ends_with_whole_suite(self) -> bool:
-        """Does the replay end by running the whole test suite, green?
+        """Has the replay run the whole test suite, green, on the files it leaves?
 
-        Then the replay has tested the project exactly as the chapter leaves
-        it: no file is written after that run, and it selected nothing out.
+        True when the chapter's last run of the whole suite is green, selects
+        nothing out, and what follows it installs nothing and writes only
+        files the suite never reads (``OUTSIDE_THE_SUITE``): then the
+        replay has tested the project exactly as the chapter leaves it.
         """
-        if not self.steps or not isinstance(self.steps[-1], Console):
-            return False
-        last = self.steps[-1].commands[-1]
-        summary = last.expected.splitlines()[-1] if last.expected else ""
-        return bool(
-            WHOLE_SUITE.match(last.line)
-            and PYTEST_SUMMARY.search(summary)
-            and not RED_COUNTS.search(summary)
+        written_after = self.written_after_whole_suite()
+        return written_after is not None and all(
+            OUTSIDE_THE_SUITE.match(caption) for caption in written_after
         )
+
+    def written_after_whole_suite(self) -> list[str] | None:
+        """The files written after the last green run of the whole suite.
+
+        None when there is no such run, or when a later command installs.
+        """
+        after: list[str] = []
+        for step in reversed(self.steps):
+            if isinstance(step, Include):
+                after.append(step.caption)
+                continue
+            for command in reversed(step.commands):
+                if WHOLE_SUITE.match(command.line):
+                    summary = command.expected.splitlines()[-1:] or [""]
+                    green = PYTEST_SUMMARY.search(summary[0]) and not (
+                        RED_COUNTS.search(summary[0])
+                    )
+                    return after[::-1] if green else None
+                if command.is_setup:
+                    return None
+        return None
 
 
 def read_chapter(path: Path, text: str | None = None) -> Chapter:
