@@ -1,11 +1,17 @@
 """The cookbook's test suite: every chapter replayed, plus the engine's tests."""
 
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
-from messagebus_cookbook.replay import UPDATES, ChapterChanged, cookbook_sybil
-from messagebus_cookbook.timings import ChapterTimings
+from messagebus_cookbook.replay import (
+    PREPARATIONS,
+    UPDATES,
+    ChapterChanged,
+    cookbook_sybil,
+)
+from messagebus_cookbook.timings import PREPARATION, ChapterTimings
 
 ROOT = Path(__file__).parent
 TIMINGS = ChapterTimings()
@@ -25,8 +31,22 @@ def pytest_configure(config: pytest.Config) -> None:
     UPDATES.enabled = bool(config.getoption("--update-examples"))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    # Runs where the item ran (an xdist worker): the report carries the
+    # preparation time to the process that prints the summary.
+    report = yield
+    if call.when == "call":
+        report.user_properties.append((PREPARATION, PREPARATIONS.take()))
+    return report
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    TIMINGS.add(report.nodeid, report.duration)
+    preparation = dict(report.user_properties).get(PREPARATION, 0.0)
+    assert isinstance(preparation, float)
+    TIMINGS.add(report.nodeid, report.duration, preparation)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

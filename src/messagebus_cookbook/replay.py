@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -94,6 +95,20 @@ class Updates:
 UPDATES = Updates()
 
 
+@dataclass
+class Preparations:
+    """Seconds spent preparing projects, until the test report takes them."""
+
+    seconds: float = 0.0
+
+    def take(self) -> float:
+        seconds, self.seconds = self.seconds, 0.0
+        return seconds
+
+
+PREPARATIONS = Preparations()
+
+
 def failure(step: Include | Console, summary: str, details: str = "") -> str:
     """The message a maintainer reads when a step does not hold."""
     message = f"{step}\n{summary}"
@@ -129,7 +144,9 @@ class ChapterParser:
             root = parent / READER_FOLDER
             project = ReaderProject(root, constraints_file(self.book.root))
             namespace[PROJECT_KEY] = project
+            started = time.perf_counter()
             prepare(self.book, number, project)
+            PREPARATIONS.seconds += time.perf_counter() - started
         project = namespace[PROJECT_KEY]
         assert isinstance(project, ReaderProject)
         return project

@@ -1,8 +1,10 @@
 """How long each chapter's replay took, for the summary at the end of a run.
 
 Items of one chapter run one after the other on one worker (``--dist
-loadfile``), so the sum of their durations is the chapter's replay time,
-preparation of the project included.
+loadfile``), so the sum of their durations is the chapter's replay time.
+Of that time, the summary shows apart what went into bringing the project
+to the chapter's start (the earlier chapters' files and installs): the
+rest is the chapter's own steps, the commands its reader runs.
 """
 
 from __future__ import annotations
@@ -10,15 +12,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+# The name under which a test report carries its preparation time.
+PREPARATION = "cookbook_preparation_seconds"
+
 
 @dataclass
 class ChapterTimings:
     """Seconds spent per test file; chapters and the engine's tests apart."""
 
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    preparation: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
-    def add(self, nodeid: str, duration: float) -> None:
-        self.seconds[nodeid.split("::", 1)[0]] += duration
+    def add(self, nodeid: str, duration: float, preparation: float = 0.0) -> None:
+        path = nodeid.split("::", 1)[0]
+        self.seconds[path] += duration
+        if preparation:
+            self.preparation[path] += preparation
 
     def chapters(self) -> list[tuple[str, float]]:
         return sorted(
@@ -33,7 +42,13 @@ class ChapterTimings:
         if not chapters:
             return []
         width = max(len(path) for path, _ in chapters)
-        lines = [f"{path:<{width}}  {seconds:6.1f} s" for path, seconds in chapters]
+        lines = [
+            f"{path:<{width}}  {seconds:6.1f} s"
+            f"  (preparation {self.preparation.get(path, 0.0):4.1f} s)"
+            for path, seconds in chapters
+        ]
+        total = sum(seconds for _, seconds in chapters)
+        lines.append(f"{'all chapters':<{width}}  {total:6.1f} s")
         others = sum(s for p, s in self.seconds.items() if not p.endswith(".rst"))
         if others:
             lines.append(f"{'other tests':<{width}}  {others:6.1f} s")
