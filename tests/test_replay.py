@@ -7,9 +7,11 @@ import pytest
 from sybil import Example
 from sybil.example import SybilFailure
 
+from messagebus_cookbook.reader_project import ReaderProject
 from messagebus_cookbook.replay import (
     UPDATES,
     ChapterChanged,
+    SharedCaches,
     cookbook_sybil,
     teardown,
 )
@@ -356,3 +358,17 @@ def test_a_chapter_edited_during_the_run_is_not_rewritten(
     with pytest.raises(ChapterChanged, match=r"01-books\.rst changed during the run"):
         UPDATES.apply()
     assert chapter.read_text() == edited
+
+
+def test_each_process_of_a_run_gets_a_mypy_cache_of_its_own(tmp_path: Path) -> None:
+    first, second = SharedCaches(tmp_path), SharedCaches(tmp_path)
+
+    assert first.mypy.parent.parent == tmp_path
+    assert first.mypy != second.mypy
+    assert first.mypy == first.mypy
+
+
+def test_the_reader_s_mypy_uses_the_cache_it_is_given(tmp_path: Path) -> None:
+    project = ReaderProject(tmp_path / "reading-club", mypy_cache=tmp_path / "mypy")
+
+    assert project.run("echo $MYPY_CACHE_DIR") == f"{tmp_path / 'mypy'}\n"

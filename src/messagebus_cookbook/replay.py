@@ -10,6 +10,10 @@ chapters run in parallel (``pytest -n auto --dist loadfile``).
 from __future__ import annotations
 
 import ast
+import atexit
+import fcntl
+import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -109,6 +113,49 @@ class Preparations:
 PREPARATIONS = Preparations()
 
 
+class SharedCaches:
+    """Caches that replays share across chapters and runs, one set per process.
+
+    mypy rechecks every module whose source, options or dependencies differ
+    from what its cache holds, so a cache that earlier replays filled gives
+    the output of a cold run, in a fraction of its time. Two mypy processes
+    must not write one cache at once: each process of a run (each xdist
+    worker) takes a folder of its own and holds its lock until it exits; a
+    folder another run holds is skipped.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder: Path | None = None
+
+    @property
+    def mypy(self) -> Path:
+        if self.folder is None:
+            self.folder = self.claim()
+        return self.folder / "mypy"
+
+    def claim(self) -> Path:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        for attempt in range(8):
+            folder = self.root / f"{worker}-{attempt}"
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = (folder / "lock").open("w")
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                continue
+            # Held until the process exits, when the system releases it.
+            atexit.register(lock.close)
+            return folder
+        folder = Path(tempfile.mkdtemp(prefix="reader-caches-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return folder
+
+
+CACHES = SharedCaches(Path(tempfile.gettempdir()) / "cookbook-replay-caches")
+
+
 def failure(step: Include | Console, summary: str, details: str = "") -> str:
     """The message a maintainer reads when a step does not hold."""
     message = f"{step}\n{summary}"
@@ -142,7 +189,9 @@ class ChapterParser:
             # Named as the reader's folder: what a command prints of it matches.
             parent = Path(tempfile.mkdtemp(prefix=f"reader-{number:02d}-"))
             root = parent / READER_FOLDER
-            project = ReaderProject(root, constraints_file(self.book.root))
+            project = ReaderProject(
+                root, constraints_file(self.book.root), mypy_cache=CACHES.mypy
+            )
             namespace[PROJECT_KEY] = project
             started = time.perf_counter()
             prepare(self.book, number, project)
