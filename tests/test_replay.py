@@ -372,3 +372,25 @@ def test_the_reader_s_mypy_uses_the_cache_it_is_given(tmp_path: Path) -> None:
     project = ReaderProject(tmp_path / "reading-club", mypy_cache=tmp_path / "mypy")
 
     assert project.run("echo $MYPY_CACHE_DIR") == f"{tmp_path / 'mypy'}\n"
+
+
+def test_a_project_at_the_path_of_an_earlier_one_keeps_only_its_venv_s_bytecode(
+    tmp_path: Path,
+) -> None:
+    caches = SharedCaches(tmp_path)
+    parent = caches.project_parent()
+    assert parent is not None
+    root = parent / "reading-club"
+    pycache = caches.pycache(constraints=None)
+    mirror = pycache / root.relative_to(root.anchor)
+    for compiled in (".venv/lib/site.cpython-311.pyc", "src/__pycache__/a.pyc"):
+        (mirror / compiled).parent.mkdir(parents=True)
+        (mirror / compiled).write_bytes(b"")
+
+    project = ReaderProject(root, pycache=pycache)
+    project.write("README.md", "# Reading club\n")
+
+    assert sorted(path.name for path in mirror.iterdir()) == [".venv"]
+    assert caches.project_parent() is None, "an earlier project is still there"
+    project.remove()
+    assert caches.project_parent() == parent

@@ -138,6 +138,7 @@ class ReaderProject:
         root: Path,
         constraints: Path | None = None,
         mypy_cache: Path | None = None,
+        pycache: Path | None = None,
     ) -> None:
         # The folder itself appears with the reader's first file or command
         # (chapter 00 creates it with ``mkdir``); until then commands run in
@@ -145,11 +146,38 @@ class ReaderProject:
         self.root = root
         self.constraints = constraints
         self.mypy_cache = mypy_cache
+        self.shared_pycache = pycache
+        self.forget_own_bytecode()
         root.parent.mkdir(parents=True, exist_ok=True)
 
     @property
     def pycache(self) -> Path:
+        """Where Python caches the bytecode of the project and its venv.
+
+        Beside the project, unless the replay gives a cache that earlier
+        projects at this same path filled: then the bytecode of the venv's
+        packages, hardlinked from uv's cache with their size and mtime,
+        is valid again, and only the project's own files are compiled anew.
+        """
+        if self.shared_pycache is not None:
+            return self.shared_pycache
         return self.root.parent / f".pycache-{self.root.name}"
+
+    def forget_own_bytecode(self) -> None:
+        """Drop the shared cache's bytecode of the project's files, not its venv's.
+
+        An earlier project at this path had other files, maybe of the same
+        size and written in the same second: their bytecode must not pass
+        for that of the files this project writes.
+        """
+        if self.shared_pycache is None:
+            return
+        for root in {self.root, self.root.resolve()}:
+            mirror = self.shared_pycache / root.relative_to(root.anchor)
+            if mirror.is_dir():
+                for entry in mirror.iterdir():
+                    if entry.name != ".venv":
+                        shutil.rmtree(entry, ignore_errors=True)
 
     @property
     def cwd(self) -> Path:
@@ -337,7 +365,10 @@ class ReaderProject:
     def remove(self) -> None:
         self.stop_strays()
         shutil.rmtree(self.root, ignore_errors=True)
-        shutil.rmtree(self.pycache, ignore_errors=True)
+        if self.shared_pycache is None:
+            shutil.rmtree(self.pycache, ignore_errors=True)
+        else:
+            self.forget_own_bytecode()
         with contextlib.suppress(OSError):  # the replay's own temporary parent
             self.root.parent.rmdir()
 

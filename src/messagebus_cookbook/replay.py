@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import atexit
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -116,12 +117,17 @@ PREPARATIONS = Preparations()
 class SharedCaches:
     """Caches that replays share across chapters and runs, one set per process.
 
-    mypy rechecks every module whose source, options or dependencies differ
-    from what its cache holds, so a cache that earlier replays filled gives
-    the output of a cold run, in a fraction of its time. Two mypy processes
-    must not write one cache at once: each process of a run (each xdist
-    worker) takes a folder of its own and holds its lock until it exits; a
-    folder another run holds is skipped.
+    Each process of a run (each xdist worker) claims a folder of its own and
+    holds its lock until it exits; a folder another run holds is skipped.
+    The chapters a process replays run one after the other, never at once,
+    so they can share what is in that folder:
+
+    - the mypy cache: mypy rechecks every module whose source, options or
+      dependencies differ from what the cache holds, so it prints what a
+      cold run prints, in a fraction of the time;
+    - the folder of the reader's project, always at the same path, so that
+      the bytecode of the venv's packages compiled by one chapter serves the
+      next (one bytecode cache per version of the constraints file).
     """
 
     def __init__(self, root: Path) -> None:
@@ -129,10 +135,26 @@ class SharedCaches:
         self.folder: Path | None = None
 
     @property
-    def mypy(self) -> Path:
+    def claimed(self) -> Path:
         if self.folder is None:
             self.folder = self.claim()
-        return self.folder / "mypy"
+        return self.folder
+
+    @property
+    def mypy(self) -> Path:
+        return self.claimed / "mypy"
+
+    def pycache(self, constraints: Path | None) -> Path:
+        pinned = constraints.read_bytes() if constraints else b""
+        return self.claimed / f"pycache-{hashlib.sha256(pinned).hexdigest()[:12]}"
+
+    def project_parent(self) -> Path | None:
+        """The folder of the reader's project; None while an earlier one is there."""
+        parent = self.claimed / "replay"
+        if parent.exists() and any(parent.iterdir()):
+            return None
+        parent.mkdir(exist_ok=True)
+        return parent
 
     def claim(self) -> Path:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -147,6 +169,8 @@ class SharedCaches:
                 continue
             # Held until the process exits, when the system releases it.
             atexit.register(lock.close)
+            # What a run that died left of its project.
+            shutil.rmtree(folder / "replay", ignore_errors=True)
             return folder
         folder = Path(tempfile.mkdtemp(prefix="reader-caches-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -186,12 +210,21 @@ class ChapterParser:
         namespace = example.namespace
         if PROJECT_KEY not in namespace:
             number: int = namespace[CHAPTER_KEY]
+            constraints = constraints_file(self.book.root)
+            shared = CACHES.project_parent()
             # Named as the reader's folder: what a command prints of it matches.
-            parent = Path(tempfile.mkdtemp(prefix=f"reader-{number:02d}-"))
-            root = parent / READER_FOLDER
-            project = ReaderProject(
-                root, constraints_file(self.book.root), mypy_cache=CACHES.mypy
-            )
+            if shared is None:
+                parent = Path(tempfile.mkdtemp(prefix=f"reader-{number:02d}-"))
+                project = ReaderProject(
+                    parent / READER_FOLDER, constraints, mypy_cache=CACHES.mypy
+                )
+            else:
+                project = ReaderProject(
+                    shared / READER_FOLDER,
+                    constraints,
+                    mypy_cache=CACHES.mypy,
+                    pycache=CACHES.pycache(constraints),
+                )
             namespace[PROJECT_KEY] = project
             started = time.perf_counter()
             prepare(self.book, number, project)
