@@ -11,10 +11,10 @@ from messagebus_cookbook.reader_project import ReaderProject
 from messagebus_cookbook.replay import (
     UPDATES,
     ChapterChanged,
-    SharedCaches,
     cookbook_sybil,
     teardown,
 )
+from messagebus_cookbook.replay_caches import SharedCaches
 from tests.conftest import Writer
 
 INCLUDE = "../src/messagebus_cookbook/examples"
