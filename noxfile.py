@@ -301,6 +301,13 @@ def history(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def highlights(session: nox.Session) -> None:
+    """nox -s highlights [-- --write]: the highlights that miss their change."""
+    install(session, "cli")
+    cookbook(session, "highlights", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def lock(session: nox.Session) -> None:
     """Re-resolve requirements/*.txt from pyproject.toml's dependency groups."""
     session.install("uv")

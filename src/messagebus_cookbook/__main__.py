@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from messagebus_cookbook.chapters import Book
+from messagebus_cookbook.highlight_fixes import rewrite_highlights, wrong_highlights
 from messagebus_cookbook.reader_project import export
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     commands.add_parser("chapters", help="list the chapters and their steps")
+
+    highlights_parser = commands.add_parser(
+        "highlights",
+        help="list the :emphasize-lines: that do not mark what changed",
+    )
+    highlights_parser.add_argument(
+        "--write", action="store_true", help="write the right values into the chapters"
+    )
 
     arguments = parser.parse_args(argv)
     book = Book(ROOT)
@@ -66,6 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{arguments.caption} ({new.example.name})",
                 )
             )
+    elif arguments.command == "highlights":
+        fixes = wrong_highlights(book)
+        for fix in fixes:
+            print(fix)
+        if arguments.write:
+            for path in rewrite_highlights(fixes):
+                print(f"rewrote {path.relative_to(book.root)}")
+            return 0
+        if fixes:
+            print("write them with: python -m messagebus_cookbook highlights --write")
+        return 1 if fixes else 0
     else:
         for chapter in book.chapters:
             print(f"{chapter.path.name}")
