@@ -303,7 +303,7 @@ def history(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def highlights(session: nox.Session) -> None:
     """nox -s highlights [-- --write]: the highlights that miss their change."""
-    install(session, "cli")
+    install(session, "docs")  # the shown part of a file is read as Sphinx does
     cookbook(session, "highlights", *session.posargs)
 
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from messagebus_cookbook.chapters import Book
-from messagebus_cookbook.highlight_fixes import rewrite_highlights, wrong_highlights
 from messagebus_cookbook.reader_project import export
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
     elif arguments.command == "highlights":
+        # Here only: it reads files as Sphinx does, and export needs no Sphinx.
+        from messagebus_cookbook.highlight_fixes import (
+            rewrite_highlights,
+            wrong_highlights,
+        )
+
         fixes = wrong_highlights(book)
         for fix in fixes:
             print(fix)
