@@ -1,17 +1,24 @@
 """The cookbook's test suite: every chapter replayed, plus the engine's tests."""
 
 from collections.abc import Generator
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
 
 from messagebus_cookbook.replay import (
+    COMMAND_TIMES,
     PREPARATIONS,
     UPDATES,
     ChapterChanged,
     cookbook_sybil,
 )
-from messagebus_cookbook.timings import PREPARATION, ChapterTimings
+from messagebus_cookbook.timings import (
+    COMMANDS,
+    PREPARATION,
+    ChapterTimings,
+    CommandTime,
+)
 
 ROOT = Path(__file__).parent
 TIMINGS = ChapterTimings()
@@ -36,17 +43,24 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     # Runs where the item ran (an xdist worker): the report carries the
-    # preparation time to the process that prints the summary.
+    # preparation time and the commands' times to the process that prints
+    # the summary, as plain values that xdist can send.
     report = yield
     if call.when == "call":
         report.user_properties.append((PREPARATION, PREPARATIONS.take()))
+        commands = [astuple(command) for command in COMMAND_TIMES.take()]
+        report.user_properties.append((COMMANDS, commands))
     return report
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    preparation = dict(report.user_properties).get(PREPARATION, 0.0)
+    properties = dict(report.user_properties)
+    preparation = properties.get(PREPARATION, 0.0)
     assert isinstance(preparation, float)
-    TIMINGS.add(report.nodeid, report.duration, preparation)
+    timed = properties.get(COMMANDS, [])
+    assert isinstance(timed, list)
+    commands = [CommandTime(*command) for command in timed]
+    TIMINGS.add(report.nodeid, report.duration, preparation, commands)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -42,6 +42,7 @@ from messagebus_cookbook.reader_project import (
     prepare,
 )
 from messagebus_cookbook.replay_caches import CACHES
+from messagebus_cookbook.timings import CommandTime
 
 PROJECT_KEY = "reader_project"
 CHAPTER_KEY = "chapter_number"
@@ -108,6 +109,20 @@ class Preparations:
 
 
 PREPARATIONS = Preparations()
+
+
+@dataclass
+class CommandTimes:
+    """The reader commands run, and their seconds, until a report takes them."""
+
+    times: list[CommandTime] = field(default_factory=list)
+
+    def take(self) -> list[CommandTime]:
+        times, self.times = self.times, []
+        return times
+
+
+COMMAND_TIMES = CommandTimes()
 
 
 def failure(step: Include | Console, summary: str, details: str = "") -> str:
@@ -183,7 +198,13 @@ class ChapterParser:
                 # uv installs the same requirements first, fast; pip, run as
                 # the reader types it, then installs only the project itself.
                 project.preinstall(command.line)
+            started = time.perf_counter()
             output = canonical(project.run(command.line, cwd), str(project.root))
+            COMMAND_TIMES.times.append(
+                CommandTime(
+                    time.perf_counter() - started, str(console.location), command.line
+                )
+            )
             strays = project.stray_processes()
             if strays:
                 project.stop_strays()
