@@ -68,6 +68,12 @@ def received(celery_app: Celery) -> Iterator[Envelopes]:
     def eventstream(envelope: dict[str, str]) -> None:
         envelopes.put(envelope)
 
+    # On Redis, a worker waits for a message one second at a time, and
+    # sees that the test is over only then: a tenth of a second will do.
+    celery_app.conf.broker_transport_options = {
+        **celery_app.conf.broker_transport_options,
+        "polling_interval": 0.1,
+    }
     celery_app.control.purge()
     with start_worker(
         celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10

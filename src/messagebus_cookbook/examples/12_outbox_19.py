@@ -122,14 +122,11 @@ async def test_a_relay_stops_at_once_in_the_middle_of_a_hung_send(
     await asyncio.wait_for(silent_broker.connected.wait(), timeout=15)
 
     relay.send_signal(signal.SIGTERM)
-    stopping = time.monotonic()
     try:
-        output, _ = await asyncio.to_thread(relay.communicate, timeout=5)
+        output, _ = await asyncio.to_thread(relay.communicate, timeout=2)
     except subprocess.TimeoutExpired:
-        pytest.fail("SIGTERM did not stop the relay within 5 s")
-    stopped_in = time.monotonic() - stopping
+        pytest.fail("SIGTERM did not stop the relay within 2 s")
 
-    assert stopped_in < 2, output
     assert relay.returncode == 0, output
     assert output.rstrip().endswith("relay stopped"), output
     [row] = await outbox_rows(engine)

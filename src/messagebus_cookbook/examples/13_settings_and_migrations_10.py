@@ -174,6 +174,12 @@ def eventstream_worker(app: Celery) -> Iterator[Envelopes]:
     def eventstream(envelope: dict[str, str]) -> None:
         envelopes.put(envelope)
 
+    # On Redis, a worker waits for a message one second at a time, and
+    # sees that the test is over only then: a tenth of a second will do.
+    app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options,
+        "polling_interval": 0.1,
+    }
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield envelopes

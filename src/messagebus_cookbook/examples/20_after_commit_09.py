@@ -244,6 +244,12 @@ def reviews_worker(database_url: str, broker_url: str) -> Iterator[None]:
     """The reviews service's worker, in a thread, until the block ends."""
     settings = Settings(database_url=database_url, broker_url=broker_url)
     app = create_worker_app(settings)
+    # On Redis, a worker waits for a message one second at a time, and
+    # sees that the test is over only then: a tenth of a second will do.
+    app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options,
+        "polling_interval": 0.1,
+    }
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
 
