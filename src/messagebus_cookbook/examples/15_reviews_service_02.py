@@ -50,7 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     app = create_worker_app(read_settings(parser).broker_url)
     status: int | None = app.start(
-        ["worker", "--loglevel=INFO", f"--concurrency={arguments.concurrency}"]
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={arguments.concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+        ]
     )
     return status or 0
 

@@ -136,7 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     app = create_worker_app(settings)
     status: int | None = app.start(
-        ["worker", "--loglevel=INFO", f"--concurrency={arguments.concurrency}"]
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={arguments.concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+        ]
     )
     return status or 0
 
