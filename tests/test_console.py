@@ -7,6 +7,7 @@ from messagebus_cookbook.console import (
     matches,
     parse_console,
     render_console,
+    updated_output,
 )
 
 
@@ -132,3 +133,55 @@ def test_wildcards_inside_a_line_match_any_text_in_order() -> None:
     assert matches("a...b...c", "abc")
     assert not matches("a...b...c", "acb")
     assert not matches("ab...ba", "aba")
+
+
+def test_an_update_keeps_the_parts_of_a_line_shortened_by_hand() -> None:
+    shown = (
+        "E   Failed: within 5 s\n"
+        "    [parameters: ('pending', 1, datetime.datetime(...), 'refused', 1)]\n"
+        "6 failed in 13.78s"
+    )
+    real = (
+        "E   Failed: within 2 s\n"
+        "    [parameters: ('pending', 1, datetime.datetime(2026, 11, 30, 7, 42), "
+        "'refused', 1)]\n"
+        "6 failed in 12.40s"
+    )
+
+    # The duration is masked: the shown one stays, as the elision does.
+    assert updated_output(shown, real) == shown.replace("5 s", "2 s")
+
+
+def test_an_update_keeps_the_lines_hidden_by_hand() -> None:
+    shown = "collected 3 items\n...\ntests/test_a.py:12: AssertionError\n1 failed"
+    real = (
+        "collected 3 items\n"
+        "\n"
+        "tests/test_a.py::test_one PASSED\n"
+        "tests/test_a.py::test_two FAILED\n"
+        "tests/test_a.py:14: AssertionError\n"
+        "1 failed"
+    )
+
+    assert updated_output(shown, real) == (
+        "collected 3 items\n...\ntests/test_a.py:14: AssertionError\n1 failed"
+    )
+
+
+def test_an_update_adds_and_drops_lines_around_what_still_holds() -> None:
+    shown = "$ header\nkept line\ngone line\nkept too"
+    real = "$ header\nnew first\nkept line\nkept too\nnew last"
+
+    assert updated_output(shown, real) == real
+
+
+def test_an_update_matches_the_real_output() -> None:
+    cases = [
+        ("", "all new\nlines"),
+        ("...", ""),
+        ("a\n...\n...\nb", "a\nb"),
+        ("a ... c\nd", "a b c\nx\nd"),
+        ("old\nblock", ""),
+    ]
+    for shown, real in cases:
+        assert matches(updated_output(shown, real), real), (shown, real)

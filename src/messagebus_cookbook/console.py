@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 PROMPT = "$ "
 WILDCARD = "..."
+# How alike a shown line and a real line must be for an update to write the
+# real one in the shown one's place (difflib's ratio).
+SIMILAR = 0.6
 # Commands that prepare the reader's environment: a replay that starts at a
 # later chapter runs them again so the project is installed as the reader's is.
 SETUP_COMMAND = re.compile(r"^python3? -m (?:pip install\b|venv \.venv$)")
@@ -169,3 +172,72 @@ def explain_mismatch(expected: str, actual: str) -> str:
         lineterm="",
     )
     return "\n".join(diff)
+
+
+def updated_output(expected: str, actual: str) -> str:
+    """The real output, written as the block wrote what still holds.
+
+    ``--update-examples`` writes the real output into a block that no longer
+    matches. A maintainer may have shortened that block by hand: ``...`` for
+    lines or parts of a line that say nothing to the reader. Each line of the
+    block that still matches its line of the output stays as it is, and so
+    does each ``...`` line; a shown line that changed is replaced by the
+    real line most like it, where it stood. The result matches ``actual``.
+    """
+    wanted = expected.splitlines() if expected else []
+    lines = actual.splitlines() if actual else []
+    masked_wanted = [mask(line) for line in wanted]
+    masked_lines = [mask(line) for line in lines]
+
+    def kept_as_is(i: int, j: int) -> bool:
+        return line_matches(masked_wanted[i], masked_lines[j])
+
+    def rewritten(i: int, j: int) -> bool:
+        matcher = difflib.SequenceMatcher(None, masked_wanted[i], masked_lines[j])
+        return matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
+
+    rows, columns = len(wanted), len(lines)
+    # score[i][j]: how well wanted[i:] can be kept against lines[j:] (a line
+    # kept as it is counts 2, a line rewritten in place 1); best[i][j]: the
+    # highest score[i][k] for k >= j, where a "..." line may end.
+    score = [[0] * (columns + 1) for _ in range(rows + 1)]
+    best = [[0] * (columns + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(columns, -1, -1):
+            if wanted[i].strip() == WILDCARD:
+                score[i][j] = 2 + best[i + 1][j]
+            elif j == columns:
+                score[i][j] = score[i + 1][j]
+            else:
+                score[i][j] = max(
+                    score[i + 1][j],
+                    score[i][j + 1],
+                    2 + score[i + 1][j + 1] if kept_as_is(i, j) else 0,
+                    1 + score[i + 1][j + 1] if rewritten(i, j) else 0,
+                )
+            best[i][j] = max(score[i][j], best[i][j + 1] if j < columns else 0)
+    result: list[str] = []
+    i = j = 0
+    while i < rows:
+        here = score[i][j]
+        if wanted[i].strip() == WILDCARD:
+            # The last end that scores best: "..." hides all it can.
+            end = max(
+                k for k in range(j, columns + 1) if score[i + 1][k] == best[i + 1][j]
+            )
+            result.append(wanted[i])
+            i, j = i + 1, end
+        elif j < columns and kept_as_is(i, j) and here == 2 + score[i + 1][j + 1]:
+            result.append(wanted[i])
+            i, j = i + 1, j + 1
+        elif j < columns and rewritten(i, j) and here == 1 + score[i + 1][j + 1]:
+            result.append(lines[j])
+            i, j = i + 1, j + 1
+        elif here == score[i + 1][j]:
+            i += 1  # a line of the block that the output no longer has
+        else:
+            result.append(lines[j])  # a line of the output the block lacks
+            j += 1
+    result.extend(lines[j:])
+    updated = "\n".join(result)
+    return updated if matches(updated, actual) else actual

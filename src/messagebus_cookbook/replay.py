@@ -28,6 +28,7 @@ from messagebus_cookbook.console import (
     explain_mismatch,
     matches,
     render_console,
+    updated_output,
 )
 from messagebus_cookbook.highlights import (
     changed_lines,
@@ -216,7 +217,9 @@ class ChapterParser:
             if matches(command.expected, output):
                 real.append(command)
                 continue
-            real.append(replace(command, expected=output))
+            real.append(
+                replace(command, expected=updated_output(command.expected, output))
+            )
             mismatches.append(
                 f"$ {command.line}\n{explain_mismatch(command.expected, output)}"
             )
