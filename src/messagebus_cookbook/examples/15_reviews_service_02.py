@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"--concurrency={arguments.concurrency}",
             "--without-mingle",
             "--without-gossip",
+            "--hostname=club@%h",
         ]
     )
     return status or 0

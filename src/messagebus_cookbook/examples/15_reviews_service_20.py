@@ -142,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"--concurrency={arguments.concurrency}",
             "--without-mingle",
             "--without-gossip",
+            "--hostname=reviews@%h",
         ]
     )
     return status or 0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from celery import Celery
 from kombu import Connection, Message, Queue
 from sqlalchemy import URL, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -97,6 +98,23 @@ def free_port() -> int:
         listener.bind(("127.0.0.1", 0))
         port: int = listener.getsockname()[1]
         return port
+
+
+def wait_until_idle(broker_url: str, timeout: float) -> None:
+    """Until no worker on the broker has a task in hand, as Celery counts them.
+
+    A child process logs that its task succeeded, then hands the result to
+    its worker. A SIGTERM in between, or while a task runs, can keep the
+    worker waiting 30 s for that result; honcho kills it after five.
+    """
+    deadline = time.monotonic() + timeout
+    with Celery(broker=broker_url) as app:
+        # Each worker answers within half a second: one poll, when idle.
+        while (active := app.control.inspect(timeout=0.5).active()) is None or any(
+            active.values()
+        ):
+            if time.monotonic() > deadline:
+                pytest.fail(f"the workers still have tasks after {timeout} s: {active}")
 
 
 @dataclass
@@ -264,6 +282,8 @@ async def test_a_book_registered_over_http_is_reviewed_over_http(
     assert book_reviewed["type"] == "book_reviewed_v1"
     assert json.loads(book_reviewed["payload"])["id"] == response.json()["id"]
 
+    # Stop at rest: once the workers have handed in every result.
+    wait_until_idle(club.broker_url, START_TIMEOUT)
     club.honcho.send_signal(signal.SIGTERM)
     club.honcho.wait(timeout=STOP_TIMEOUT)
     printed = club.output.rest(timeout=STOP_TIMEOUT)
