@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from messagebus_cookbook.replay import (
-    COMMAND_TIMES,
-    PREPARATIONS,
+    STEP_TIMES,
     UPDATES,
     ChapterChanged,
     cookbook_sybil,
@@ -47,9 +46,9 @@ def pytest_runtest_makereport(
     # the summary, as plain values that xdist can send.
     report = yield
     if call.when == "call":
-        report.user_properties.append((PREPARATION, PREPARATIONS.take()))
-        commands = [astuple(command) for command in COMMAND_TIMES.take()]
-        report.user_properties.append((COMMANDS, commands))
+        preparation, commands = STEP_TIMES.take()
+        report.user_properties.append((PREPARATION, preparation))
+        report.user_properties.append((COMMANDS, [astuple(c) for c in commands]))
     return report
 
 

@@ -99,31 +99,22 @@ UPDATES = Updates()
 
 
 @dataclass
-class Preparations:
-    """Seconds spent preparing projects, until the test report takes them."""
+class StepTimes:
+    """What a step spent preparing the project, and on each reader command.
 
-    seconds: float = 0.0
+    The test report of the step takes them, and they start again from zero.
+    """
 
-    def take(self) -> float:
-        seconds, self.seconds = self.seconds, 0.0
-        return seconds
+    preparation: float = 0.0
+    commands: list[CommandTime] = field(default_factory=list)
 
-
-PREPARATIONS = Preparations()
-
-
-@dataclass
-class CommandTimes:
-    """The reader commands run, and their seconds, until a report takes them."""
-
-    times: list[CommandTime] = field(default_factory=list)
-
-    def take(self) -> list[CommandTime]:
-        times, self.times = self.times, []
-        return times
+    def take(self) -> tuple[float, list[CommandTime]]:
+        taken = self.preparation, self.commands
+        self.preparation, self.commands = 0.0, []
+        return taken
 
 
-COMMAND_TIMES = CommandTimes()
+STEP_TIMES = StepTimes()
 
 
 def failure(step: Include | Console, summary: str, details: str = "") -> str:
@@ -171,7 +162,7 @@ class ChapterParser:
             namespace[PROJECT_KEY] = project
             started = time.perf_counter()
             prepare(self.book, number, project)
-            PREPARATIONS.seconds += time.perf_counter() - started
+            STEP_TIMES.preparation += time.perf_counter() - started
         project = namespace[PROJECT_KEY]
         assert isinstance(project, ReaderProject)
         return project
@@ -201,7 +192,7 @@ class ChapterParser:
                 project.preinstall(command.line)
             started = time.perf_counter()
             output = canonical(project.run(command.line, cwd), str(project.root))
-            COMMAND_TIMES.times.append(
+            STEP_TIMES.commands.append(
                 CommandTime(
                     time.perf_counter() - started, str(console.location), command.line
                 )
