@@ -143,6 +143,11 @@ async def in_daemon_thread(function: Callable[[], T]) -> T:
     return await asyncio.wrap_future(outcome)
 
 
+NOT_PERSISTENT = (
+    "Redis without persistence (appendonly no): a restart loses every queue"
+)
+
+
 class Unroutable(Exception):
     """No queue is bound for the envelope: the broker would drop it."""
 
@@ -212,8 +217,9 @@ class CeleryBatchTransport(CeleryTransport):
                         **route,
                         retry=False,
                         # An AMQP broker returns what it cannot route, and
-                        # confirms what it stored (confirm_publish).
+                        # confirms what it stored (confirm_publish), in time.
                         mandatory=True,
+                        confirm_timeout=self.celery.conf.broker_connection_timeout,
                     )
                 except Exception as error:
                     outcomes.append(error)
@@ -221,11 +227,23 @@ class CeleryBatchTransport(CeleryTransport):
                     outcomes.append(None)
         return outcomes
 
-    async def ping(self) -> None:
-        """Connect to the broker, or raise: the health check of the relay."""
+    async def ping(self) -> str | None:
+        """Connect to the broker, or raise: the health check of the relay.
 
-        def connect() -> None:
+        A warning if the broker cannot keep what it promises: a Redis
+        without persistence forgets its queues, and what they hold, when
+        it restarts.
+        """
+
+        def connect() -> str | None:
             with self.celery.connection_for_write() as connection:
                 connection.connect()
+                if connection.transport.driver_type != "redis":
+                    return None
+                # kombu's Redis channel holds the client of redis-py.
+                channel: Any = connection.default_channel
+                if channel.client.config_get("appendonly")["appendonly"] == "yes":
+                    return None
+                return NOT_PERSISTENT
 
-        await in_daemon_thread(connect)
+        return await in_daemon_thread(connect)

@@ -16,6 +16,7 @@ from reading_club.adapters.eventstream import (
 )
 from tests.conftest import redis_server
 from tests.rabbitmq import RabbitMQNode, rabbitmq_node
+from transactional_outbox.stream import NOT_PERSISTENT
 
 pytestmark = pytest.mark.broker
 
@@ -106,3 +107,12 @@ async def test_an_envelope_that_reaches_no_queue_is_not_sent(
     outcomes = await transport.send_batch(ENVELOPES)
 
     assert all(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+
+
+async def test_the_check_warns_of_a_broker_that_forgets(
+    broker: RestartableRedis | RabbitMQNode,
+) -> None:
+    warning = await CeleryBatchTransport(create_celery_app(broker.url)).ping()
+
+    forgets = isinstance(broker, RestartableRedis)
+    assert warning == (NOT_PERSISTENT if forgets else None)

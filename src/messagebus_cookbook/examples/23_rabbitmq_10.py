@@ -1,75 +1,33 @@
-"""The commands that declare each service's exchange and queues on the broker."""
+"""python -m reviews.topology: declare the service's queue and its exchange."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+import argparse
+from collections.abc import Sequence
 
-import pytest
+from kombu.exceptions import OperationalError
 
-from reading_club.adapters.eventstream import CeleryBatchTransport, create_celery_app
-from tests.rabbitmq import free_port
-
-pytestmark = pytest.mark.broker
-
-PROJECT = Path(__file__).parents[1]
-DECLARED = {
-    "reading_club": [
-        "declared exchange reading_club.events (topic)",
-        "declared queue reading_club, bound for #",
-    ],
-    "reviews": [
-        "declared queue reviews, bound for book_registered_v1, book_registered_v2",
-        "declared exchange reviews.events (topic)",
-    ],
-}
-ENVELOPE = {
-    "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e02",
-    "created_at": "2026-11-29T09:00:00+00:00",
-    "type": "book_registered_v2",
-    "payload": "{}",
-}
+from reviews.adapters.eventstream import EXCHANGE, create_celery_app
+from reviews.cli import read_settings
+from reviews.worker import QUEUE
+from transactional_outbox.stream import declare
 
 
-def topology(service: str, broker_url: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m SERVICE.topology`` on that broker."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("READING_CLUB_", "REVIEWS_"))
-    }
-    environment[f"{service.upper()}_BROKER_URL"] = broker_url
-    return subprocess.run(
-        [sys.executable, "-m", f"{service}.topology"],
-        cwd=PROJECT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=30,
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reviews.topology",
+        description="Declare on the broker, durable, the service's queue bound "
+        "to the club's stream, and the exchange of the service's own stream, "
+        "before the relays and the workers start. Safe to run again. "
+        "Settings: REVIEWS_BROKER_URL.",
     )
+    parser.parse_args(argv)
+    app = create_celery_app(read_settings(parser).broker_url)
+    try:
+        declared = declare(app, [QUEUE, EXCHANGE])
+    except (OperationalError, OSError) as error:
+        parser.exit(1, f"{parser.prog}: the broker did not answer: {error}\n")
+    print("\n".join(f"declared {line}" for line in declared))
+    return 0
 
 
-@pytest.mark.parametrize("service", ["reading_club", "reviews"])
-async def test_the_topology_is_declared_and_declared_again(
-    service: str, rabbitmq_url: str
-) -> None:
-    first = topology(service, rabbitmq_url)
-    again = topology(service, rabbitmq_url)
-    transport = CeleryBatchTransport(create_celery_app(rabbitmq_url))
-
-    assert first.stdout.splitlines() == DECLARED[service], first.stderr
-    assert again.stdout == first.stdout
-    # The club's stream reaches a queue now: the broker confirms the send.
-    assert await transport.send_batch([ENVELOPE]) == [None]
-
-
-def test_a_broker_that_does_not_answer_is_one_line() -> None:
-    absent = f"amqp://guest:guest@127.0.0.1:{free_port()}//"
-
-    declared = topology("reviews", absent)
-
-    assert declared.returncode == 1
-    assert declared.stderr.startswith(
-        "python -m reviews.topology: the broker did not answer: "
-    )
-    assert len(declared.stderr.splitlines()) == 1
+if __name__ == "__main__":
+    raise SystemExit(main())

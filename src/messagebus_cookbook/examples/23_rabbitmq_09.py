@@ -1,0 +1,30 @@
+"""python -m reading_club.topology: declare the club's exchange and queue."""
+
+from collections.abc import Sequence
+
+from kombu.exceptions import OperationalError
+
+from reading_club.adapters.eventstream import EXCHANGE, create_celery_app
+from reading_club.cli import argument_parser, read_settings
+from reading_club.worker import QUEUE
+from transactional_outbox.stream import declare
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argument_parser(
+        "python -m reading_club.topology",
+        "Declare the club's exchange and its worker's queue on the broker, "
+        "durable, before the relay and the workers start. Safe to run again.",
+    )
+    parser.parse_args(argv)
+    app = create_celery_app(read_settings(parser).broker_url)
+    try:
+        declared = declare(app, [EXCHANGE, QUEUE])
+    except (OperationalError, OSError) as error:
+        parser.exit(1, f"{parser.prog}: the broker did not answer: {error}\n")
+    print("\n".join(f"declared {line}" for line in declared))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
