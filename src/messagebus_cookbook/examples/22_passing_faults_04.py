@@ -1,152 +1,117 @@
-"""python -m reviews.worker: the reviews service listens to the club's stream."""
+"""Which errors of the database pass: each one raised for real by the database."""
 
-import argparse
-import asyncio
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import AsyncIterator
+from pathlib import Path
 
-from celery import Celery, Task
-from celery.exceptions import Reject
-from celery.utils.log import get_task_logger
-from kombu import Exchange, Queue, binding
-from sqlalchemy.pool import NullPool
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reviews.adapters.faults import explain, is_passing
 from reviews.adapters.orm import create_engine
-from reviews.adapters.uow import SQLUnitOfWork
-from reviews.bootstrap import create_bus
-from reviews.cli import read_settings
-from reviews.service.consumer import (
-    READ_TYPES,
-    Outcome,
-    consume,
-    keep_as_dead_letter,
-    one_line,
+
+
+async def error_of(engine: AsyncEngine, *statements: str) -> Exception:
+    """What the database raises for these statements, run in one connection."""
+    with pytest.raises(Exception) as raised:
+        async with engine.connect() as connection:
+            for statement in statements:
+                await connection.exec_driver_sql(statement)
+    return raised.value
+
+
+def raise_sqlstate(code: str) -> str:
+    """A statement that fails with this SQLSTATE, as the server fails with it."""
+    raised = f"RAISE EXCEPTION 'as the server says' USING ERRCODE = '{code}'"
+    return f"DO $$ BEGIN {raised}; END $$"
+
+
+@pytest.fixture
+async def postgresql(postgresql_reviews_database: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(postgresql_reviews_database)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        pytest.param(
+            ["SET statement_timeout = 10", "SELECT pg_sleep(1)"], id="timeout"
+        ),
+        pytest.param(
+            ["SELECT pg_terminate_backend(pg_backend_pid())"], id="terminated"
+        ),
+        pytest.param([raise_sqlstate("40P01")], id="deadlock"),
+        pytest.param([raise_sqlstate("40001")], id="serialization-failure"),
+        pytest.param([raise_sqlstate("53300")], id="too-many-connections"),
+        pytest.param([raise_sqlstate("57P03")], id="cannot-connect-now"),
+    ],
 )
-from reviews.settings import Settings
+async def test_postgresql_errors_that_pass(
+    postgresql: AsyncEngine, statements: list[str]
+) -> None:
+    assert is_passing(await error_of(postgresql, *statements))
 
-logger = get_task_logger(__name__)
 
-# What the club publishes, and the service relies on: its task's name and
-# its exchange. The service repeats them rather than import the club.
-STREAM_TASK = "reading_club.eventstream"
-STREAM_EXCHANGE = Exchange("reading_club.events", type="topic")
-# The service's own queue: it gets every envelope of the types it reads,
-# the older versions it upcasts included.
-QUEUE = Queue(
-    "reviews",
-    bindings=[binding(STREAM_EXCHANGE, routing_key=type) for type in READ_TYPES],
+@pytest.mark.parametrize(
+    "statements",
+    [
+        pytest.param(["SELECT 1 / 0"], id="division-by-zero"),
+        pytest.param(["SELECT * FROM no_such_table"], id="undefined-table"),
+        pytest.param([raise_sqlstate("23505")], id="unique-violation"),
+    ],
 )
-# Seconds a connection to the broker may take.
-BROKER_TIMEOUT = 5.0
-# Seconds before an envelope that met a passing fault is tried again: 1, 2,
-# 4... and 60 at most, for as long as the fault lasts.
-RETRY_DELAY_MAX = 60
+async def test_postgresql_errors_that_last(
+    postgresql: AsyncEngine, statements: list[str]
+) -> None:
+    assert not is_passing(await error_of(postgresql, *statements))
 
 
-def create_worker_app(settings: Settings) -> Celery:
-    """The Celery app of the reviews service, with its task of the stream."""
-    app = Celery("reviews", broker=settings.broker_url)
-    app.conf.update(
-        accept_content=["json"],
-        task_serializer="json",
-        task_queues=[QUEUE],
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        broker_connection_timeout=BROKER_TIMEOUT,
-        broker_transport_options={
-            "socket_connect_timeout": BROKER_TIMEOUT,
-            "socket_timeout": BROKER_TIMEOUT,
-        },
-    )
-    # No pool: each task runs in an event loop of its own.
-    engine = create_engine(settings.database_url, poolclass=NullPool)
-    bus = create_bus()
+async def test_a_postgresql_that_does_not_listen_is_passing(tmp_path: Path) -> None:
+    engine = create_engine(f"postgresql+asyncpg://postgres@/postgres?host={tmp_path}")
 
-    def unit_of_work() -> SQLUnitOfWork:
-        return SQLUnitOfWork(engine)
+    error = await error_of(engine, "SELECT 1")
 
-    @app.task(name=STREAM_TASK, shared=False, bind=True, max_retries=None)
-    def eventstream(task: Task[Any, str], envelope: Any) -> str:
-        try:
-            outcome = asyncio.run(consume(envelope, bus, unit_of_work))
-        except Exception as error:
-            if is_passing(error):
-                try_again_later(task, envelope, error)
-            # A bug, or data the service cannot take: a retry would fail
-            # again, and an acknowledged failure would lose the envelope.
-            reason = f"{error.__class__.__name__}: {one_line(error)}"
-            try:
-                outcome = asyncio.run(
-                    keep_as_dead_letter(envelope, reason, unit_of_work)
-                )
-            except Exception as failure:
-                # Not kept: acknowledged now, the envelope would be lost.
-                try_again_later(task, envelope, failure)
-        summary = f"{describe(envelope)}: {outcome.value}"
-        if outcome is Outcome.dead_lettered:
-            logger.warning(summary)
-        else:
-            logger.info(summary)
-        return outcome.value
-
-    return app
+    assert isinstance(error, OSError)
+    assert is_passing(error)
 
 
-def try_again_later(task: Task[Any, str], envelope: Any, error: Exception) -> NoReturn:
-    """Put the envelope back on the service's queue, to be tried after a wait.
-
-    The copy is sent before the envelope is acknowledged. If the broker
-    does not take it, the envelope is handed back to the broker instead.
-    """
-    delay = min(2**task.request.retries, RETRY_DELAY_MAX)
-    logger.warning(
-        "%s: tried again in %d s: %s", describe(envelope), delay, explain(error)
-    )
+async def test_a_sqlite_database_another_connection_writes_is_passing(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'reviews.db'}"
+    writer = create_engine(url)
+    # No wait at all for the lock: the error comes at once.
+    impatient = create_engine(url, connect_args={"timeout": 0})
     try:
-        # To the service's own queue: the task's own route is the club's
-        # exchange, which would give every service the envelope again.
-        raise task.retry(exc=error, countdown=delay, queue=QUEUE.name)
-    except Reject as not_sent:
-        # Celery rejects the envelope when the broker did not take the copy,
-        # and the broker drops what is rejected: have it requeued instead.
-        raise Reject(not_sent, requeue=True) from error
+        async with writer.begin() as connection:
+            await connection.exec_driver_sql("CREATE TABLE books (id INTEGER)")
+            await connection.exec_driver_sql("INSERT INTO books VALUES (1)")
+            error = await error_of(impatient, "INSERT INTO books VALUES (2)")
+    finally:
+        await impatient.dispose()
+        await writer.dispose()
+
+    assert is_passing(error)
 
 
-def describe(envelope: Any) -> str:
-    """An envelope in a log line: its type and its id, never its payload."""
-    if isinstance(envelope, dict):
-        return f"{envelope.get('type')} {envelope.get('id')}"
-    return f"an envelope of type {type(envelope).__name__}"
+async def test_a_sqlite_error_of_the_schema_lasts(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'reviews.db'}")
+    try:
+        error = await error_of(engine, "SELECT * FROM no_such_table")
+    finally:
+        await engine.dispose()
+
+    assert not is_passing(error)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m reviews.worker",
-        description="Handle the club's envelopes the reviews service reads, "
-        "until SIGTERM or SIGINT. Settings: REVIEWS_DATABASE_URL, "
-        "REVIEWS_BROKER_URL.",
+def test_other_errors_last() -> None:
+    assert not is_passing(ValueError("a bug"))
+
+
+async def test_the_explanation_names_the_sqlstate(postgresql: AsyncEngine) -> None:
+    error = await error_of(postgresql, raise_sqlstate("57P03"))
+
+    assert explain(error) == (
+        "CannotConnectNowError (SQLSTATE 57P03): as the server says"
     )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=2,
-        help="envelopes handled at once, one process each (default: %(default)s)",
-    )
-    arguments = parser.parse_args(argv)
-    app = create_worker_app(read_settings(parser))
-    status: int | None = app.start(
-        [
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={arguments.concurrency}",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname=reviews@%h",
-        ]
-    )
-    return status or 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,62 +1,152 @@
-"""The repositories of the reviews service, its inbox and its dead letters."""
+"""python -m reviews.worker: the reviews service listens to the club's stream."""
 
-import abc
-from dataclasses import dataclass
-from uuid import UUID
+import argparse
+import asyncio
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
-from messagebus import AsyncAbstractRepository
+from celery import Celery, Task
+from celery.exceptions import Reject
+from celery.utils.log import get_task_logger
+from kombu import Exchange, Queue, binding
+from sqlalchemy.pool import NullPool
 
-from reviews.domain.model import Book, Review
+from reviews.adapters.faults import explain, is_passing
+from reviews.adapters.orm import create_engine
+from reviews.adapters.uow import SQLUnitOfWork
+from reviews.bootstrap import create_bus
+from reviews.cli import read_settings
+from reviews.service.consumer import (
+    READ_TYPES,
+    Outcome,
+    consume,
+    keep_as_dead_letter,
+    one_line,
+)
+from reviews.settings import Settings
 
+logger = get_task_logger(__name__)
 
-class AbstractBookRepository(AsyncAbstractRepository[Book]):
-    """The books the service has heard of."""
-
-    @abc.abstractmethod
-    async def add(self, model: Book) -> None:
-        """Remember a book."""
-
-    @abc.abstractmethod
-    async def by_id(self, id: UUID) -> Book | None:
-        """The book of that id, or None if the service never heard of it."""
-
-
-class AbstractReviewRepository(AsyncAbstractRepository[Review]):
-    """The reviews of the books."""
-
-    @abc.abstractmethod
-    async def add(self, model: Review) -> None:
-        """Store a new review."""
-
-
-class AbstractInbox(abc.ABC):
-    """The ids of the envelopes whose effect is done."""
-
-    @abc.abstractmethod
-    async def first_delivery(self, message_id: UUID, type: str) -> bool:
-        """Record the envelope; False if it was recorded before."""
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """An envelope kept aside, with why it could not be handled."""
-
-    position: int
-    envelope: object
-    error: str
+# What the club publishes, and the service relies on: its task's name and
+# its exchange. The service repeats them rather than import the club.
+STREAM_TASK = "reading_club.eventstream"
+STREAM_EXCHANGE = Exchange("reading_club.events", type="topic")
+# The service's own queue: it gets every envelope of the types it reads,
+# the older versions it upcasts included.
+QUEUE = Queue(
+    "reviews",
+    bindings=[binding(STREAM_EXCHANGE, routing_key=type) for type in READ_TYPES],
+)
+# Seconds a connection to the broker may take.
+BROKER_TIMEOUT = 5.0
+# Seconds before an envelope that met a passing fault is tried again: 1, 2,
+# 4... and 60 at most, for as long as the fault lasts.
+RETRY_DELAY_MAX = 60
 
 
-class AbstractDeadLetters(abc.ABC):
-    """Envelopes the service cannot read, kept with the reason."""
+def create_worker_app(settings: Settings) -> Celery:
+    """The Celery app of the reviews service, with its task of the stream."""
+    app = Celery("reviews", broker=settings.broker_url)
+    app.conf.update(
+        accept_content=["json"],
+        task_serializer="json",
+        task_queues=[QUEUE],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        broker_connection_timeout=BROKER_TIMEOUT,
+        broker_transport_options={
+            "socket_connect_timeout": BROKER_TIMEOUT,
+            "socket_timeout": BROKER_TIMEOUT,
+        },
+    )
+    # No pool: each task runs in an event loop of its own.
+    engine = create_engine(settings.database_url, poolclass=NullPool)
+    bus = create_bus()
 
-    @abc.abstractmethod
-    async def add(self, envelope: object, error: str) -> None:
-        """Keep an envelope that no handler will ever take."""
+    def unit_of_work() -> SQLUnitOfWork:
+        return SQLUnitOfWork(engine)
 
-    @abc.abstractmethod
-    async def all(self) -> list[DeadLetter]:
-        """Every dead letter, the oldest first."""
+    @app.task(name=STREAM_TASK, shared=False, bind=True, max_retries=None)
+    def eventstream(task: Task[Any, str], envelope: Any) -> str:
+        try:
+            outcome = asyncio.run(consume(envelope, bus, unit_of_work))
+        except Exception as error:
+            if is_passing(error):
+                try_again_later(task, envelope, error)
+            # A bug, or data the service cannot take: a retry would fail
+            # again, and an acknowledged failure would lose the envelope.
+            reason = f"{error.__class__.__name__}: {one_line(error)}"
+            try:
+                outcome = asyncio.run(
+                    keep_as_dead_letter(envelope, reason, unit_of_work)
+                )
+            except Exception as failure:
+                # Not kept: acknowledged now, the envelope would be lost.
+                try_again_later(task, envelope, failure)
+        summary = f"{describe(envelope)}: {outcome.value}"
+        if outcome is Outcome.dead_lettered:
+            logger.warning(summary)
+        else:
+            logger.info(summary)
+        return outcome.value
 
-    @abc.abstractmethod
-    async def take(self, position: int) -> DeadLetter | None:
-        """Remove a dead letter and give it; None if there is none there."""
+    return app
+
+
+def try_again_later(task: Task[Any, str], envelope: Any, error: Exception) -> NoReturn:
+    """Put the envelope back on the service's queue, to be tried after a wait.
+
+    The copy is sent before the envelope is acknowledged. If the broker
+    does not take it, the envelope is handed back to the broker instead.
+    """
+    delay = min(2**task.request.retries, RETRY_DELAY_MAX)
+    logger.warning(
+        "%s: tried again in %d s: %s", describe(envelope), delay, explain(error)
+    )
+    try:
+        # To the service's own queue: the task's own route is the club's
+        # exchange, which would give every service the envelope again.
+        raise task.retry(exc=error, countdown=delay, queue=QUEUE.name)
+    except Reject as not_sent:
+        # Celery rejects the envelope when the broker did not take the copy,
+        # and the broker drops what is rejected: have it requeued instead.
+        raise Reject(not_sent, requeue=True) from error
+
+
+def describe(envelope: Any) -> str:
+    """An envelope in a log line: its type and its id, never its payload."""
+    if isinstance(envelope, dict):
+        return f"{envelope.get('type')} {envelope.get('id')}"
+    return f"an envelope of type {type(envelope).__name__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reviews.worker",
+        description="Handle the club's envelopes the reviews service reads, "
+        "until SIGTERM or SIGINT. Settings: REVIEWS_DATABASE_URL, "
+        "REVIEWS_BROKER_URL.",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=2,
+        help="envelopes handled at once, one process each (default: %(default)s)",
+    )
+    arguments = parser.parse_args(argv)
+    app = create_worker_app(read_settings(parser))
+    status: int | None = app.start(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={arguments.concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname=reviews@%h",
+        ]
+    )
+    return status or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,164 +1,195 @@
-"""The envelopes of the stream, read back into events and handled once."""
+"""The unit of work of the reviews service on its SQL database."""
 
-import enum
-import json
-from collections.abc import Callable, Mapping
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
+from uuid import UUID
 
-from messagebus import AsyncMessageBus, Event
+from messagebus import (
+    AsyncAbstractMessageStoreRepository,
+    AsyncUnitOfWorkTransaction,
+    Message,
+)
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from reviews.domain.messages import BookRegistered
+from reviews.adapters.orm import (
+    books,
+    dead_letters,
+    inbox,
+    outbox,
+    review_summaries,
+    reviews,
+)
+from reviews.adapters.queries import row_of, summary_of
+from reviews.domain.model import Book, Review
+from reviews.service.read_model import AbstractReviewSummaries, ReviewSummary
+from reviews.service.repositories import (
+    AbstractBookRepository,
+    AbstractDeadLetters,
+    AbstractInbox,
+    AbstractReviewRepository,
+    DeadLetter,
+)
 from reviews.service.unit_of_work import AbstractUnitOfWork
+from transactional_outbox.table import add_to_outbox
 
-Payload = dict[str, Any]
-
-# The versions the service handles: each envelope type, and the event it holds.
-EVENTS: dict[str, type[Event]] = {"book_registered_v2": BookRegistered}
+TSQLUnitOfWork = TypeVar("TSQLUnitOfWork", bound="SQLUnitOfWork")
 
 
-def book_registered_v1_to_v2(payload: Payload) -> Payload:
-    """Version 1 named one author; version 2 has a list of them."""
-    upcast = dict(payload)
-    upcast["authors"] = [upcast.pop("author")]
-    return upcast
+class SQLBookRepository(AbstractBookRepository):
+    def __init__(self, connection: AsyncConnection) -> None:
+        super().__init__()
+        self.connection = connection
 
-
-# The older versions the service still reads: each one's next version, and
-# how to turn the payload into it. A version leaves this table when none of
-# its envelopes can arrive anymore.
-UPCASTERS: dict[str, tuple[str, Callable[[Payload], Payload]]] = {
-    "book_registered_v1": ("book_registered_v2", book_registered_v1_to_v2),
-}
-# What the service subscribes to.
-READ_TYPES = [*UPCASTERS, *EVENTS]
-
-
-class UnreadableEnvelope(ValueError):
-    """An envelope that no retry will make readable."""
-
-
-class Outcome(enum.Enum):
-    """What became of an envelope."""
-
-    handled = "handled"
-    duplicate = "duplicate"
-    dead_lettered = "dead_lettered"
-
-
-def describe(envelope: object) -> str:
-    """An envelope in a log line: its type and its id, never its payload."""
-    if isinstance(envelope, dict):
-        return f"{envelope.get('type')} {envelope.get('id')}"
-    return f"an envelope of type {type(envelope).__name__}"
-
-
-def one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
-
-
-def read_envelope(envelope: object) -> tuple[str, Event]:
-    """The envelope's type, and its event in the latest version handled.
-
-    UnreadableEnvelope if there is none.
-    """
-    if not isinstance(envelope, Mapping):
-        raise UnreadableEnvelope(f"not an envelope: {envelope!r:.100}")
-    type = envelope.get("type")
-    if not isinstance(type, str) or type not in READ_TYPES:
-        raise UnreadableEnvelope(
-            f"unknown type {type!r}: the service reads {', '.join(READ_TYPES)}"
+    async def add(self, model: Book) -> None:
+        await self.connection.execute(
+            books.insert().values(id=model.id, title=model.title)
         )
-    try:
-        latest, fields = upcast(type, json.loads(envelope["payload"]))
-        return type, EVENTS[latest].model_validate(
-            {
-                **fields,
-                "message_id": envelope["id"],
-                "created_at": envelope["created_at"],
-            }
+        self.seen.append(model)
+
+    async def by_id(self, id: UUID) -> Book | None:
+        result = await self.connection.execute(select(books).where(books.c.id == id))
+        row = result.one_or_none()
+        return None if row is None else Book(id=row.id, title=row.title)
+
+
+class SQLReviewRepository(AbstractReviewRepository):
+    def __init__(self, connection: AsyncConnection) -> None:
+        super().__init__()
+        self.connection = connection
+
+    async def add(self, model: Review) -> None:
+        await self.connection.execute(
+            reviews.insert().values(
+                id=model.id,
+                book_id=model.book_id,
+                reviewer=model.reviewer,
+                rating=model.rating,
+                text=model.text,
+            )
         )
-    except (KeyError, TypeError, ValueError) as error:
-        # A pydantic ValidationError, and a JSONDecodeError, are ValueErrors.
-        raise UnreadableEnvelope(
-            f"{type} does not validate: {type_name(error)}: {one_line(error)}"
-        ) from error
+        self.seen.append(model)
 
 
-def upcast(type: str, payload: Payload) -> tuple[str, Payload]:
-    """The payload in the latest version the service handles, and its type."""
-    while type in UPCASTERS:
-        type, step = UPCASTERS[type]
-        payload = step(payload)
-    return type, payload
+class SQLReviewSummaries(AbstractReviewSummaries):
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def for_update(self, book_id: UUID) -> ReviewSummary | None:
+        # The row stays locked: two reviews of a book are counted one after
+        # the other, never from the same summary.
+        result = await self.connection.execute(
+            select(review_summaries)
+            .where(review_summaries.c.book_id == book_id)
+            .with_for_update()
+        )
+        row = result.one_or_none()
+        return None if row is None else summary_of(row)
+
+    async def save(self, summary: ReviewSummary) -> None:
+        result = await self.connection.execute(
+            update(review_summaries)
+            .where(review_summaries.c.book_id == summary.book_id)
+            .values(row_of(summary))
+        )
+        if result.rowcount == 0:
+            await self.connection.execute(
+                review_summaries.insert().values(row_of(summary))
+            )
 
 
-def type_name(error: Exception) -> str:
-    return error.__class__.__name__
+class SQLInbox(AbstractInbox):
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def first_delivery(self, message_id: UUID, type: str) -> bool:
+        # The primary key decides, even between two workers at the same time:
+        # the second insert waits for the first transaction, then fails.
+        try:
+            await self.connection.execute(
+                inbox.insert().values(message_id=message_id, type=type)
+            )
+        except IntegrityError:
+            return False
+        return True
 
 
-async def consume(
-    envelope: object,
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-) -> Outcome:
-    """Handle an envelope once, whatever the number of its deliveries.
+class SQLDeadLetters(AbstractDeadLetters):
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
 
-    The inbox records its id in the transaction of its effect: both are
-    committed, or neither. An unreadable envelope is kept as a dead letter.
-    Any other error raises, and nothing is committed: the caller tries again
-    later, or keeps the envelope with ``keep_as_dead_letter``.
-    """
-    try:
-        type, event = read_envelope(envelope)
-    except UnreadableEnvelope as error:
-        return await keep_as_dead_letter(envelope, str(error), unit_of_work)
-    async with unit_of_work() as transaction:
-        # The type it came with: the inbox tells which versions still arrive.
-        if not await transaction.inbox.first_delivery(event.message_id, type):
-            await transaction.rollback()
-            return Outcome.duplicate
-        # The bus handles events as well; its type hints name commands only.
-        await bus.handle(event, transaction)  # type: ignore[arg-type]
-        await transaction.commit()
-    return Outcome.handled
+    async def add(self, envelope: object, error: str) -> None:
+        await self.connection.execute(
+            dead_letters.insert().values(envelope=envelope, error=error)
+        )
 
+    async def all(self) -> list[DeadLetter]:
+        result = await self.connection.execute(
+            select(dead_letters).order_by(dead_letters.c.position)
+        )
+        return [DeadLetter(row.position, row.envelope, row.error) for row in result]
 
-async def keep_as_dead_letter(
-    envelope: object,
-    reason: str,
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-) -> Outcome:
-    """Keep an envelope that no retry will handle, with the reason."""
-    async with unit_of_work() as transaction:
-        await transaction.dead_letters.add(envelope, reason)
-        await transaction.commit()
-    return Outcome.dead_lettered
+    async def take(self, position: int) -> DeadLetter | None:
+        result = await self.connection.execute(
+            delete(dead_letters)
+            .where(dead_letters.c.position == position)
+            .returning(dead_letters)
+        )
+        row = result.one_or_none()
+        return (
+            None if row is None else DeadLetter(row.position, row.envelope, row.error)
+        )
 
 
-async def rehandle(
-    position: int,
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-) -> Outcome:
-    """Handle a dead letter again, once what kept it aside is fixed.
+class SQLOutbox(AsyncAbstractMessageStoreRepository):
+    """The envelopes of the messages the service publishes, in its outbox."""
 
-    Its effect and its removal are one transaction. If it still fails, the
-    error raises, nothing is committed, and the dead letter stays.
-    LookupError if there is no dead letter at that position.
-    """
-    async with unit_of_work() as transaction:
-        dead_letter = await transaction.dead_letters.take(position)
-        if dead_letter is None:
-            raise LookupError(f"no dead letter at position {position}")
-        type, event = read_envelope(dead_letter.envelope)
-        if await transaction.inbox.first_delivery(event.message_id, type):
-            # The bus handles events as well; its type hints name commands only.
-            await bus.handle(event, transaction)  # type: ignore[arg-type]
-            await transaction.commit()
-            return Outcome.handled
-        await transaction.rollback()
-    # Its effect was committed before: only the dead letter goes.
-    async with unit_of_work() as transaction:
-        await transaction.dead_letters.take(position)
-        await transaction.commit()
-    return Outcome.duplicate
+    def __init__(self, connection: AsyncConnection) -> None:
+        # No publisher: nothing is sent at commit, the relay sends the outbox.
+        super().__init__()
+        self.connection = connection
+
+    async def _add(self, message: Message[Any]) -> None:
+        if message.metadata.published:
+            await add_to_outbox(self.connection, outbox, message)
+
+
+class SQLUnitOfWork(AbstractUnitOfWork):
+    """A connection and its transaction for each ``async with`` block."""
+
+    messagestore: SQLOutbox
+    connection: AsyncConnection
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def __aenter__(
+        self: TSQLUnitOfWork,
+    ) -> AsyncUnitOfWorkTransaction[TSQLUnitOfWork]:
+        self.connection = await self.engine.connect()
+        await self.connection.begin()
+        self.books = SQLBookRepository(self.connection)
+        self.reviews = SQLReviewRepository(self.connection)
+        self.summaries = SQLReviewSummaries(self.connection)
+        self.messagestore = SQLOutbox(self.connection)
+        self.inbox = SQLInbox(self.connection)
+        self.dead_letters = SQLDeadLetters(self.connection)
+        return await super().__aenter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        finally:
+            await self.connection.close()
+
+    async def commit(self) -> None:
+        await self.connection.commit()
+
+    async def rollback(self) -> None:
+        await self.connection.rollback()

@@ -1,146 +1,164 @@
-"""python -m reviews.worker: the reviews service listens to the club's stream."""
+"""The envelopes of the stream, read back into events and handled once."""
 
-import argparse
-import asyncio
-from collections.abc import Sequence
-from typing import Any, NoReturn
+import enum
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from celery import Celery, Task
-from celery.exceptions import Reject
-from celery.utils.log import get_task_logger
-from kombu import Exchange, Queue, binding
-from sqlalchemy.pool import NullPool
+from messagebus import AsyncMessageBus, Event
 
-from reviews.adapters.faults import explain, is_passing
-from reviews.adapters.orm import create_engine
-from reviews.adapters.uow import SQLUnitOfWork
-from reviews.bootstrap import create_bus
-from reviews.cli import read_settings
-from reviews.service.consumer import (
-    READ_TYPES,
-    Outcome,
-    consume,
-    describe,
-    keep_as_dead_letter,
-    one_line,
-)
-from reviews.settings import Settings
+from reviews.domain.messages import BookRegistered
+from reviews.service.unit_of_work import AbstractUnitOfWork
 
-logger = get_task_logger(__name__)
+Payload = dict[str, Any]
 
-# What the club publishes, and the service relies on: its task's name and
-# its exchange. The service repeats them rather than import the club.
-STREAM_TASK = "reading_club.eventstream"
-STREAM_EXCHANGE = Exchange("reading_club.events", type="topic")
-# The service's own queue: it gets every envelope of the types it reads,
-# the older versions it upcasts included.
-QUEUE = Queue(
-    "reviews",
-    bindings=[binding(STREAM_EXCHANGE, routing_key=type) for type in READ_TYPES],
-)
-# Seconds a connection to the broker may take.
-BROKER_TIMEOUT = 5.0
-# Seconds before an envelope that met a passing fault is tried again: 1, 2,
-# 4... and 60 at most, for as long as the fault lasts.
-RETRY_DELAY_MAX = 60
+# The versions the service handles: each envelope type, and the event it holds.
+EVENTS: dict[str, type[Event]] = {"book_registered_v2": BookRegistered}
 
 
-def create_worker_app(settings: Settings) -> Celery:
-    """The Celery app of the reviews service, with its task of the stream."""
-    app = Celery("reviews", broker=settings.broker_url)
-    app.conf.update(
-        accept_content=["json"],
-        task_serializer="json",
-        task_queues=[QUEUE],
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        broker_connection_timeout=BROKER_TIMEOUT,
-        broker_transport_options={
-            "socket_connect_timeout": BROKER_TIMEOUT,
-            "socket_timeout": BROKER_TIMEOUT,
-        },
-    )
-    # No pool: each task runs in an event loop of its own.
-    engine = create_engine(settings.database_url, poolclass=NullPool)
-    bus = create_bus()
-
-    def unit_of_work() -> SQLUnitOfWork:
-        return SQLUnitOfWork(engine)
-
-    @app.task(name=STREAM_TASK, shared=False, bind=True, max_retries=None)
-    def eventstream(task: Task[Any, str], envelope: Any) -> str:
-        try:
-            outcome = asyncio.run(consume(envelope, bus, unit_of_work))
-        except Exception as error:
-            if is_passing(error):
-                try_again_later(task, envelope, error)
-            # A bug, or data the service cannot take: a retry would fail
-            # again, and an acknowledged failure would lose the envelope.
-            reason = f"{error.__class__.__name__}: {one_line(error)}"
-            try:
-                outcome = asyncio.run(
-                    keep_as_dead_letter(envelope, reason, unit_of_work)
-                )
-            except Exception as failure:
-                # Not kept: acknowledged now, the envelope would be lost.
-                try_again_later(task, envelope, failure)
-        summary = f"{describe(envelope)}: {outcome.value}"
-        if outcome is Outcome.dead_lettered:
-            logger.warning(summary)
-        else:
-            logger.info(summary)
-        return outcome.value
-
-    return app
+def book_registered_v1_to_v2(payload: Payload) -> Payload:
+    """Version 1 named one author; version 2 has a list of them."""
+    upcast = dict(payload)
+    upcast["authors"] = [upcast.pop("author")]
+    return upcast
 
 
-def try_again_later(task: Task[Any, str], envelope: Any, error: Exception) -> NoReturn:
-    """Put the envelope back on the service's queue, to be tried after a wait.
+# The older versions the service still reads: each one's next version, and
+# how to turn the payload into it. A version leaves this table when none of
+# its envelopes can arrive anymore.
+UPCASTERS: dict[str, tuple[str, Callable[[Payload], Payload]]] = {
+    "book_registered_v1": ("book_registered_v2", book_registered_v1_to_v2),
+}
+# What the service subscribes to.
+READ_TYPES = [*UPCASTERS, *EVENTS]
 
-    The copy is sent before the envelope is acknowledged. If the broker
-    does not take it, the envelope is handed back to the broker instead.
+
+class UnreadableEnvelope(ValueError):
+    """An envelope that no retry will make readable."""
+
+
+class Outcome(enum.Enum):
+    """What became of an envelope."""
+
+    handled = "handled"
+    duplicate = "duplicate"
+    dead_lettered = "dead_lettered"
+
+
+def describe(envelope: object) -> str:
+    """An envelope in a log line: its type and its id, never its payload."""
+    if isinstance(envelope, dict):
+        return f"{envelope.get('type')} {envelope.get('id')}"
+    return f"an envelope of type {type(envelope).__name__}"
+
+
+def one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def read_envelope(envelope: object) -> tuple[str, Event]:
+    """The envelope's type, and its event in the latest version handled.
+
+    UnreadableEnvelope if there is none.
     """
-    delay = min(2**task.request.retries, RETRY_DELAY_MAX)
-    logger.warning(
-        "%s: tried again in %d s: %s", describe(envelope), delay, explain(error)
-    )
+    if not isinstance(envelope, Mapping):
+        raise UnreadableEnvelope(f"not an envelope: {envelope!r:.100}")
+    type = envelope.get("type")
+    if not isinstance(type, str) or type not in READ_TYPES:
+        raise UnreadableEnvelope(
+            f"unknown type {type!r}: the service reads {', '.join(READ_TYPES)}"
+        )
     try:
-        # To the service's own queue: the task's own route is the club's
-        # exchange, which would give every service the envelope again.
-        raise task.retry(exc=error, countdown=delay, queue=QUEUE.name)
-    except Reject as not_sent:
-        # Celery rejects the envelope when the broker did not take the copy,
-        # and the broker drops what is rejected: have it requeued instead.
-        raise Reject(not_sent, requeue=True) from error
+        latest, fields = upcast(type, json.loads(envelope["payload"]))
+        return type, EVENTS[latest].model_validate(
+            {
+                **fields,
+                "message_id": envelope["id"],
+                "created_at": envelope["created_at"],
+            }
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        # A pydantic ValidationError, and a JSONDecodeError, are ValueErrors.
+        raise UnreadableEnvelope(
+            f"{type} does not validate: {type_name(error)}: {one_line(error)}"
+        ) from error
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m reviews.worker",
-        description="Handle the club's envelopes the reviews service reads, "
-        "until SIGTERM or SIGINT. Settings: REVIEWS_DATABASE_URL, "
-        "REVIEWS_BROKER_URL.",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=2,
-        help="envelopes handled at once, one process each (default: %(default)s)",
-    )
-    arguments = parser.parse_args(argv)
-    app = create_worker_app(read_settings(parser))
-    status: int | None = app.start(
-        [
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={arguments.concurrency}",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname=reviews@%h",
-        ]
-    )
-    return status or 0
+def upcast(type: str, payload: Payload) -> tuple[str, Payload]:
+    """The payload in the latest version the service handles, and its type."""
+    while type in UPCASTERS:
+        type, step = UPCASTERS[type]
+        payload = step(payload)
+    return type, payload
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def type_name(error: Exception) -> str:
+    return error.__class__.__name__
+
+
+async def consume(
+    envelope: object,
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+) -> Outcome:
+    """Handle an envelope once, whatever the number of its deliveries.
+
+    The inbox records its id in the transaction of its effect: both are
+    committed, or neither. An unreadable envelope is kept as a dead letter.
+    Any other error raises, and nothing is committed: the caller tries again
+    later, or keeps the envelope with ``keep_as_dead_letter``.
+    """
+    try:
+        type, event = read_envelope(envelope)
+    except UnreadableEnvelope as error:
+        return await keep_as_dead_letter(envelope, str(error), unit_of_work)
+    async with unit_of_work() as transaction:
+        # The type it came with: the inbox tells which versions still arrive.
+        if not await transaction.inbox.first_delivery(event.message_id, type):
+            await transaction.rollback()
+            return Outcome.duplicate
+        # The bus handles events as well; its type hints name commands only.
+        await bus.handle(event, transaction)  # type: ignore[arg-type]
+        await transaction.commit()
+    return Outcome.handled
+
+
+async def keep_as_dead_letter(
+    envelope: object,
+    reason: str,
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+) -> Outcome:
+    """Keep an envelope that no retry will handle, with the reason."""
+    async with unit_of_work() as transaction:
+        await transaction.dead_letters.add(envelope, reason)
+        await transaction.commit()
+    return Outcome.dead_lettered
+
+
+async def rehandle(
+    position: int,
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+) -> Outcome:
+    """Handle a dead letter again, once what kept it aside is fixed.
+
+    Its effect and its removal are one transaction. If it still fails, the
+    error raises, nothing is committed, and the dead letter stays.
+    LookupError if there is no dead letter at that position.
+    """
+    async with unit_of_work() as transaction:
+        dead_letter = await transaction.dead_letters.take(position)
+        if dead_letter is None:
+            raise LookupError(f"no dead letter at position {position}")
+        type, event = read_envelope(dead_letter.envelope)
+        if await transaction.inbox.first_delivery(event.message_id, type):
+            # The bus handles events as well; its type hints name commands only.
+            await bus.handle(event, transaction)  # type: ignore[arg-type]
+            await transaction.commit()
+            return Outcome.handled
+        await transaction.rollback()
+    # Its effect was committed before: only the dead letter goes.
+    async with unit_of_work() as transaction:
+        await transaction.dead_letters.take(position)
+        await transaction.commit()
+    return Outcome.duplicate

@@ -25,12 +25,40 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
 
 
+def free_ports(count: int) -> list[int]:
+    """TCP ports of the loopback that nothing listens on, now, all different."""
+    with contextlib.ExitStack() as probes:
+        ports = []
+        for _ in range(count):
+            probe = probes.enter_context(socket.socket())
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+        return ports
+
+
 def free_port() -> int:
     """A TCP port of the loopback that nothing listens on, now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    [port] = free_ports(1)
+    return port
+
+
+def listens(port: int) -> bool:
+    with (
+        contextlib.suppress(OSError),
+        socket.create_connection(("127.0.0.1", port), timeout=1),
+    ):
+        return True
+    return False
+
+
+def wait_until_listening(port: int, process: "subprocess.Popen[bytes]") -> bool:
+    """Whether the process listens on the port within START_TIMEOUT."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not listens(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def executable(name: str, debian: Path) -> str:
@@ -45,11 +73,14 @@ class RabbitMQNode:
     """One RabbitMQ node, and the Erlang port mapper it registers with."""
 
     folder: Path
-    port: int = field(default_factory=free_port)
-    epmd_port: int = field(default_factory=free_port)
-    dist_port: int = field(default_factory=free_port)
+    # The node's, its port mapper's, and the one of Erlang's distribution.
+    ports: list[int] = field(default_factory=lambda: free_ports(3))
     process: "subprocess.Popen[bytes] | None" = None
     epmd: "subprocess.Popen[bytes] | None" = None
+
+    @property
+    def port(self) -> int:
+        return self.ports[0]
 
     @property
     def url(self) -> str:
@@ -66,10 +97,12 @@ class RabbitMQNode:
         (self.folder / "enabled_plugins").write_text("[].\n")
         return {
             **os.environ,
-            "ERL_EPMD_PORT": str(self.epmd_port),
+            # Erlang writes its cookie in the home folder: the node's own.
+            "HOME": str(self.folder),
+            "ERL_EPMD_PORT": str(self.ports[1]),
             "RABBITMQ_NODENAME": f"tests-{self.port}@localhost",
             "RABBITMQ_NODE_PORT": str(self.port),
-            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_DIST_PORT": str(self.ports[2]),
             "RABBITMQ_CONFIG_FILE": str(self.folder / "rabbitmq"),
             "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.folder / "enabled_plugins"),
             "RABBITMQ_MNESIA_BASE": str(self.folder / "data"),
@@ -82,16 +115,15 @@ class RabbitMQNode:
     def start(self) -> None:
         environment = self.environment()
         if self.epmd is None:
+            epmd = executable("epmd", Path("/usr/bin/epmd"))
             self.epmd = subprocess.Popen(
-                [
-                    executable("epmd", Path("/usr/bin/epmd")),
-                    "-port",
-                    str(self.epmd_port),
-                ],
+                [epmd, "-port", str(self.ports[1])],
                 env=environment,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
+            if not wait_until_listening(self.ports[1], self.epmd):
+                raise RuntimeError("Erlang's port mapper (epmd) did not start")
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [executable("rabbitmq-server", DEBIAN_SERVER)],
@@ -99,20 +131,9 @@ class RabbitMQNode:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self.listens():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"RabbitMQ did not start:\n{self.log.read_text()}")
-            time.sleep(0.1)
-
-    def listens(self) -> bool:
-        with (
-            contextlib.suppress(OSError),
-            socket.create_connection(("127.0.0.1", self.port), timeout=1),
-        ):
-            return True
-        return False
+        if not wait_until_listening(self.port, self.process):
+            self.stop()
+            raise RuntimeError(f"RabbitMQ did not start:\n{self.log.read_text()}")
 
     def stop(self) -> None:
         """SIGTERM to the node: it closes its queues, and writes them down."""
@@ -134,8 +155,8 @@ class RabbitMQNode:
             self.stop()
         finally:
             if self.epmd is not None:
-                self.epmd.terminate()
-                self.epmd.wait(STOP_TIMEOUT)
+                self.epmd.kill()
+                self.epmd.wait()
 
 
 @contextlib.contextmanager

@@ -32,7 +32,11 @@ ENVELOPES = [
 
 @dataclass
 class RestartableRedis:
-    """A Redis of one test, on a socket that outlives its restarts."""
+    """A Redis of one test, on a socket that outlives its restarts.
+
+    It keeps nothing on disk: each start is a Redis with no data, as a Redis
+    without persistence is after a crash or a restart.
+    """
 
     socket_file: Path
     url: str = ""

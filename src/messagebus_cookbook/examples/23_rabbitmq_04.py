@@ -6,6 +6,7 @@ every service gets every envelope it subscribed to, and the workers of one
 service share its queue. Each service that publishes has a stream of its own.
 """
 
+import argparse
 import asyncio
 import contextlib
 import threading
@@ -17,7 +18,9 @@ from typing import Any, Protocol, TypeVar
 
 from celery import Celery
 from kombu import Exchange, Queue, binding
+from kombu.exceptions import OperationalError
 from messagebus import AsyncAbstractEventstreamTransport
+from redis.exceptions import ResponseError
 
 T = TypeVar("T")
 
@@ -99,6 +102,18 @@ def declare(app: Celery, entities: Sequence[Exchange | Queue]) -> list[str]:
     return declared
 
 
+def declare_topology(
+    parser: argparse.ArgumentParser, app: Celery, entities: Sequence[Exchange | Queue]
+) -> int:
+    """The main of a topology command: declare, print what, or exit in one line."""
+    try:
+        declared = declare(app, entities)
+    except (OperationalError, OSError) as error:
+        parser.exit(1, f"{parser.prog}: cannot reach the broker: {error}\n")
+    print("\n".join(f"declared {line}" for line in declared))
+    return 0
+
+
 class TaskSender(Protocol):
     """What the transport needs of Celery: sending a task by its name."""
 
@@ -144,7 +159,8 @@ async def in_daemon_thread(function: Callable[[], T]) -> T:
 
 
 NOT_PERSISTENT = (
-    "Redis without persistence (appendonly no): a restart loses every queue"
+    "Redis without an append-only file (appendonly no): "
+    "a crash loses what it took since its last snapshot"
 )
 
 
@@ -167,11 +183,17 @@ def routed_to_no_queue(channel: Any, exchange: Exchange, routing_key: str) -> bo
 
 
 class CeleryBatchTransport(CeleryTransport):
-    """The Celery transport, with a batch send for the relay and a health check."""
+    """The Celery transport, with a batch send for the relay and a health check.
 
-    def __init__(self, app: Celery, task_name: str) -> None:
+    With ``needs_a_queue``, a message that no queue receives is a failed send,
+    which the relay tries again: for a stream that services read. Without,
+    the broker drops it: for a stream that no service reads yet.
+    """
+
+    def __init__(self, app: Celery, task_name: str, needs_a_queue: bool = True) -> None:
         super().__init__(app, task_name)
         self.celery = app
+        self.needs_a_queue = needs_a_queue
         # Import the broker's client now: not during the first send's timeout.
         app.connection_for_write().get_transport_cls()
 
@@ -186,7 +208,7 @@ class CeleryBatchTransport(CeleryTransport):
     ) -> list[Exception | None]:
         amqp = self.celery.amqp
         outcomes: list[Exception | None] = []
-        # One connection for the batch; on Redis, one round trip when it ends.
+        # One connection for the batch.
         with self.celery.producer_or_acquire() as producer, producer.batch():
             for message in messages:
                 try:
@@ -194,7 +216,7 @@ class CeleryBatchTransport(CeleryTransport):
                     # Where the task goes, as send_task finds it.
                     route = amqp.router.route({}, self.task_name, args, {})
                     [exchange] = route["declare"]
-                    if routed_to_no_queue(
+                    if self.needs_a_queue and routed_to_no_queue(
                         producer.channel, exchange, route["routing_key"]
                     ):
                         raise Unroutable(
@@ -218,7 +240,7 @@ class CeleryBatchTransport(CeleryTransport):
                         retry=False,
                         # An AMQP broker returns what it cannot route, and
                         # confirms what it stored (confirm_publish), in time.
-                        mandatory=True,
+                        mandatory=self.needs_a_queue,
                         confirm_timeout=self.celery.conf.broker_connection_timeout,
                     )
                 except Exception as error:
@@ -230,9 +252,9 @@ class CeleryBatchTransport(CeleryTransport):
     async def ping(self) -> str | None:
         """Connect to the broker, or raise: the health check of the relay.
 
-        A warning if the broker cannot keep what it promises: a Redis
-        without persistence forgets its queues, and what they hold, when
-        it restarts.
+        A warning if the broker may lose what it took: a Redis without an
+        append-only file loses, in a crash, what came after its last
+        snapshot.
         """
 
         def connect() -> str | None:
@@ -242,8 +264,11 @@ class CeleryBatchTransport(CeleryTransport):
                     return None
                 # kombu's Redis channel holds the client of redis-py.
                 channel: Any = connection.default_channel
-                if channel.client.config_get("appendonly")["appendonly"] == "yes":
-                    return None
-                return NOT_PERSISTENT
+                try:
+                    config = channel.client.config_get("appendonly")
+                except ResponseError:
+                    # Managed Redis services often refuse CONFIG.
+                    return "Redis does not say whether it persists (CONFIG refused)"
+                return None if config.get("appendonly") == "yes" else NOT_PERSISTENT
 
         return await in_daemon_thread(connect)

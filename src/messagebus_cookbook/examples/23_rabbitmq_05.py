@@ -33,7 +33,11 @@ ENVELOPES = [
 
 @dataclass
 class RestartableRedis:
-    """A Redis of one test, on a socket that outlives its restarts."""
+    """A Redis of one test, on a socket that outlives its restarts.
+
+    It keeps nothing on disk: each start is a Redis with no data, as a Redis
+    without persistence is after a crash or a restart.
+    """
 
     socket_file: Path
     url: str = ""
@@ -47,10 +51,11 @@ class RestartableRedis:
         self.start()
 
 
-# Redis keeps its data in memory: restarted without persistence
-# (appendonly yes), it forgets its queues, and what they held.
+# Redis keeps its data in memory: unless it writes them to disk (an
+# append-only file, snapshots), a restart forgets its queues and what
+# they held.
 FORGETS = pytest.mark.xfail(
-    reason="Redis without persistence forgets its queues", strict=True
+    reason="a Redis that keeps nothing on disk forgets its queues", strict=True
 )
 
 

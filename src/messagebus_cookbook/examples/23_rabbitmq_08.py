@@ -1,68 +1,36 @@
-"""python -m reading_club.worker: a Celery worker of the club's event stream.
+"""The stream of the reviews service: what it publishes, for others to hear.
 
-It reads the club's own queue on the stream, which gets every envelope.
+The club's stream is the club's; the service publishes on a stream of its
+own, with its own exchange, as any other service that publishes would.
 """
 
-from collections.abc import Sequence
-
 from celery import Celery
-from celery.utils.log import get_task_logger
+from kombu import Exchange, Queue
 
-from reading_club.adapters.eventstream import (
-    TASK_NAME,
-    create_celery_app,
-    subscription,
-)
-from reading_club.cli import argument_parser, read_settings
+from transactional_outbox import stream
 
-logger = get_task_logger(__name__)
-# The club's own queue on its stream: every envelope.
-QUEUE = subscription("reading_club")
+# Part of what the service publishes: never rename them.
+TASK_NAME = "reviews.eventstream"
+EXCHANGE = Exchange("reviews.events", type="topic")
+STREAM = stream.Stream(TASK_NAME, EXCHANGE)
+# How long a send may wait for the broker, in seconds.
+SEND_TIMEOUT = 5.0
 
 
-def create_worker_app(broker_url: str) -> Celery:
-    """The Celery app of the stream, with the task that receives its envelopes."""
-    app = create_celery_app(broker_url)
-    app.conf.update(
-        task_queues=[QUEUE],
-        # Acknowledge a task when it ends, not when it arrives; deliver it
-        # again if the process that ran it died before.
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-    )
-
-    @app.task(name=TASK_NAME, shared=False)
-    def eventstream(envelope: dict[str, str]) -> None:
-        logger.info("received %s %s", envelope["type"], envelope["id"])
-
-    return app
+def subscription(queue: str, *types: str) -> Queue:
+    """A durable queue of a listener of the reviews: these types, or all."""
+    return STREAM.subscription(queue, *types)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argument_parser(
-        "python -m reading_club.worker",
-        "Receive the envelopes of the event stream, until SIGTERM or SIGINT.",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=2,
-        help="envelopes handled at once, one process each (default: %(default)s)",
-    )
-    arguments = parser.parse_args(argv)
-    app = create_worker_app(read_settings(parser).broker_url)
-    status: int | None = app.start(
-        [
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={arguments.concurrency}",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname=club@%h",
-        ]
-    )
-    return status or 0
+def create_celery_app(broker_url: str, send_timeout: float = SEND_TIMEOUT) -> Celery:
+    """The Celery app that sends the service's stream."""
+    return stream.create_celery_app("reviews.relay", STREAM, broker_url, send_timeout)
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+class CeleryBatchTransport(stream.CeleryBatchTransport):
+    """The service's transport, with a batch send for the relay."""
+
+    def __init__(self, app: Celery, task_name: str = TASK_NAME) -> None:
+        # No service reads the reviews' stream yet: what no queue receives
+        # is dropped, not tried again until the relay parks it as dead.
+        super().__init__(app, task_name, needs_a_queue=False)

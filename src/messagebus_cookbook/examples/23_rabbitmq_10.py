@@ -1,32 +1,22 @@
-"""python -m reviews.topology: declare the service's queue and its exchange."""
+"""python -m reading_club.topology: declare the club's exchange and queue."""
 
-import argparse
 from collections.abc import Sequence
 
-from kombu.exceptions import OperationalError
-
-from reviews.adapters.eventstream import EXCHANGE, create_celery_app
-from reviews.cli import read_settings
-from reviews.worker import QUEUE
-from transactional_outbox.stream import declare
+from reading_club.adapters.eventstream import EXCHANGE, create_celery_app
+from reading_club.cli import argument_parser, read_settings
+from reading_club.worker import QUEUE
+from transactional_outbox.stream import declare_topology
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m reviews.topology",
-        description="Declare on the broker, durable, the service's queue bound "
-        "to the club's stream, and the exchange of the service's own stream, "
-        "before the relays and the workers start. Safe to run again. "
-        "Settings: REVIEWS_BROKER_URL.",
+    parser = argument_parser(
+        "python -m reading_club.topology",
+        "Declare the club's exchange and its worker's queue on the broker, "
+        "durable, before the relay and the workers start. Safe to run again.",
     )
     parser.parse_args(argv)
     app = create_celery_app(read_settings(parser).broker_url)
-    try:
-        declared = declare(app, [QUEUE, EXCHANGE])
-    except (OperationalError, OSError) as error:
-        parser.exit(1, f"{parser.prog}: the broker did not answer: {error}\n")
-    print("\n".join(f"declared {line}" for line in declared))
-    return 0
+    return declare_topology(parser, app, [EXCHANGE, QUEUE])
 
 
 if __name__ == "__main__":

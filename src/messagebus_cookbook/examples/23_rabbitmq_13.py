@@ -1,66 +1,75 @@
-import asyncio
-import json
+"""The commands that declare each service's exchange and queues on the broker."""
+
 import os
-import signal
-import time
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from lastuuid.dummies import uuidgen
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reviews.adapters.eventstream import create_celery_app
-from reviews.worker import QUEUE
-from tests.reviews.conftest import StartWorker, publish, rows
-from transactional_outbox.stream import declare
+from reading_club.adapters.eventstream import CeleryBatchTransport, create_celery_app
+from tests.rabbitmq import free_port
 
-pytestmark = [
-    pytest.mark.broker,
-    pytest.mark.parametrize("reviews_database", ["postgresql"], indirect=True),
-]
+pytestmark = pytest.mark.broker
 
-# Seconds for a killed worker's envelopes to take effect in the next one.
-BOUND = 10
+PROJECT = Path(__file__).parents[1]
+DECLARED = {
+    "reading_club": [
+        "declared exchange reading_club.events (topic)",
+        "declared queue reading_club, bound for #",
+    ],
+    "reviews": [
+        "declared queue reviews, bound for book_registered_v1, book_registered_v2",
+        "declared exchange reviews.events (topic)",
+    ],
+}
+ENVELOPE = {
+    "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e02",
+    "created_at": "2026-11-29T09:00:00+00:00",
+    "type": "book_registered_v2",
+    "payload": "{}",
+}
 
 
-async def test_a_killed_workers_envelopes_come_back_at_once(
-    envelope: dict[str, str],
-    rabbitmq_url: str,
-    reviews_database: str,
-    reviews_engine: AsyncEngine,
-    start_reviews_worker: StartWorker,
+def topology(service: str, broker_url: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m SERVICE.topology`` on that broker."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("READING_CLUB_", "REVIEWS_"))
+    }
+    environment[f"{service.upper()}_BROKER_URL"] = broker_url
+    return subprocess.run(
+        [sys.executable, "-m", f"{service}.topology"],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize("service", ["reading_club", "reviews"])
+async def test_the_topology_is_declared_and_declared_again(
+    service: str, rabbitmq_url: str
 ) -> None:
-    declare(create_celery_app(rabbitmq_url), [QUEUE])
-    envelopes = [
-        {
-            **envelope,
-            "id": str(uuidgen(100 + number)),
-            "payload": json.dumps(
-                {
-                    "id": str(uuidgen(number)),
-                    "isbn": "9780321125217",
-                    "title": f"Book {number}",
-                    "authors": ["Eric Evans"],
-                }
-            ),
-        }
-        for number in range(1, 51)
-    ]
-    for sent in envelopes:
-        await publish(rabbitmq_url, sent)
-    killed = start_reviews_worker(reviews_database, rabbitmq_url)
-    await killed.wait_for(": handled")
+    first = topology(service, rabbitmq_url)
+    again = topology(service, rabbitmq_url)
+    transport = CeleryBatchTransport(create_celery_app(rabbitmq_url))
 
-    # The worker and its pool, at once: no chance to hand anything back.
-    os.killpg(killed.process.pid, signal.SIGKILL)
-    killed.process.wait()
-    deadline = time.monotonic() + BOUND
-    worker = start_reviews_worker(reviews_database, rabbitmq_url)
-    while len((found := await rows(reviews_engine))["books"]) < len(envelopes):
-        if time.monotonic() > deadline:
-            pytest.fail(f"{BOUND} s after the kill, {len(found['books'])} books of 50")
-        await asyncio.sleep(0.1)
-    status = worker.stop()
+    assert first.stdout.splitlines() == DECLARED[service], first.stderr
+    assert again.stdout == first.stdout
+    # The club's stream reaches a queue now: the broker confirms the send.
+    assert await transport.send_batch([ENVELOPE]) == [None]
 
-    assert len(found["inbox"]) == len(envelopes)
-    assert found["dead_letters"] == []
-    assert status == 0
+
+def test_a_broker_out_of_reach_is_one_line() -> None:
+    absent = f"amqp://guest:guest@127.0.0.1:{free_port()}//"
+
+    declared = topology("reviews", absent)
+
+    assert declared.returncode == 1
+    assert declared.stderr.startswith(
+        "python -m reviews.topology: cannot reach the broker: "
+    )
+    assert len(declared.stderr.splitlines()) == 1

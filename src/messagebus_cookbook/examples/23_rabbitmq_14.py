@@ -1,407 +1,149 @@
-"""The processes of both services, started from the Procfile as a reader does."""
+"""python -m reviews.worker: the reviews service listens to the club's stream."""
 
+import argparse
 import asyncio
-import contextlib
-import json
-import os
-import queue
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
-import httpx
-import pytest
-from celery import Celery
-from kombu import Connection, Message, Queue
-from sqlalchemy import URL
-from sqlalchemy.ext.asyncio import AsyncEngine
+from celery import Celery, Task
+from celery.exceptions import Reject
+from celery.utils.log import get_task_logger
+from kombu import Exchange, Queue, binding
+from sqlalchemy.pool import NullPool
 
-from reading_club.domain.isbn import normalize_isbn
-from reviews.adapters.eventstream import subscription as reviews_subscription
+from reviews.adapters.faults import explain, is_passing
 from reviews.adapters.orm import create_engine
-from tests.rabbitmq import RabbitMQNode, rabbitmq_node
-from tests.reviews.conftest import rows
-from tests.uow_sqla.conftest import club_environment, new_database, outbox_rows
+from reviews.adapters.uow import SQLUnitOfWork
+from reviews.bootstrap import create_bus
+from reviews.cli import read_settings
+from reviews.service.consumer import (
+    READ_TYPES,
+    Outcome,
+    consume,
+    describe,
+    keep_as_dead_letter,
+    one_line,
+)
+from reviews.settings import Settings
 
-PROJECT = Path(__file__).parents[2]
-# How long the processes may take to start, and to stop after SIGTERM.
-START_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
-# How each process ends on SIGTERM. uvicorn shuts down, then raises the
-# signal again: its status is that of a process the signal ended.
-EXIT_STATUSES = {
-    "web": -signal.SIGTERM,
-    "relay": 0,
-    "worker": 0,
-    "reviews": 0,
-    "reviews-web": -signal.SIGTERM,
-    "reviews-relay": 0,
-}
+logger = get_task_logger(__name__)
 
-# Registrations over HTTP while the broker restarts, and how many restarts.
-REGISTRATIONS = 60
-RESTARTS = 3
-# Seconds for every registration to reach the reviews service, once the
-# broker is back for good.
-BOUND = 30.0
-
-pytestmark = pytest.mark.broker
-
-
-class Output:
-    """The lines a process prints, read in a thread as they come."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self.ended = False
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        # A daemon: a process left running keeps the pipe open, not the tests.
-        threading.Thread(target=self._read, args=(process,), daemon=True).start()
-
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put(None)
-
-    def wait_for(self, text: str, timeout: float, by: str = "") -> str:
-        """The first line with ``text``, printed by process ``by`` if given."""
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while True:
-            for line in self.lines[seen:]:
-                if text in line and (not by or f" {by}.1 " in line):
-                    return line
-            seen = len(self.lines)
-            if not self._read_more(deadline):
-                pytest.fail(f"no line with {text!r} in:\n" + "\n".join(self.lines))
-
-    def rest(self, timeout: float) -> str:
-        """Everything printed until the output ends, or for ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while self._read_more(deadline):
-            pass
-        return "\n".join(self.lines)
-
-    def _read_more(self, deadline: float) -> bool:
-        """Keep the next line; False when the output has ended or time is up."""
-        if self.ended:
-            return False
-        try:
-            line = self._queue.get(timeout=max(deadline - time.monotonic(), 0))
-        except queue.Empty:
-            return False
-        if line is None:
-            self.ended = True
-            return False
-        self.lines.append(line)
-        return True
+# What the club publishes, and the service relies on: its task's name and
+# its exchange. The service repeats them rather than import the club.
+STREAM_TASK = "reading_club.eventstream"
+STREAM_EXCHANGE = Exchange("reading_club.events", type="topic")
+# The service's own queue: it gets every envelope of the types it reads,
+# the older versions it upcasts included.
+QUEUE = Queue(
+    "reviews",
+    bindings=[binding(STREAM_EXCHANGE, routing_key=type) for type in READ_TYPES],
+)
+# Seconds a connection to the broker may take.
+BROKER_TIMEOUT = 5.0
+# Seconds before an envelope that met a passing fault is tried again: 1, 2,
+# 4... and 60 at most, for as long as the fault lasts.
+RETRY_DELAY_MAX = 60
 
 
-def free_port() -> int:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        port: int = listener.getsockname()[1]
-        return port
-
-
-def wait_until_idle(broker_url: str, timeout: float) -> None:
-    """Until no worker on the broker has a task in hand, as Celery counts them.
-
-    A child process logs that its task succeeded, then hands the result to
-    its worker. A SIGTERM in between, or while a task runs, can keep the
-    worker waiting 30 s for that result; honcho kills it after five.
-    """
-    deadline = time.monotonic() + timeout
-    with Celery(broker=broker_url) as app:
-        # Each worker answers within half a second: one poll, when idle.
-        while (active := app.control.inspect(timeout=0.5).active()) is None or any(
-            active.values()
-        ):
-            if time.monotonic() > deadline:
-                pytest.fail(f"the workers still have tasks after {timeout} s: {active}")
-
-
-@dataclass
-class RunningClub:
-    """``honcho start`` running the Procfile, the port of its club's web process."""
-
-    honcho: subprocess.Popen[str]
-    output: Output
-    port: int
-    broker_url: str
-    pids: dict[str, int] = field(default_factory=dict)
-
-    def wait_until_started(self, name: str) -> None:
-        """Wait for honcho to start a process, and keep its pid."""
-        line = self.output.wait_for(f"{name}.1 started (pid=", START_TIMEOUT)
-        self.pids[name] = int(line.rsplit("pid=", 1)[1].rstrip(")"))
-
-    def stop(self) -> None:
-        """SIGTERM to honcho, then SIGKILL to whatever is left, if need be."""
-        if self.honcho.poll() is None:
-            self.honcho.send_signal(signal.SIGTERM)
-            try:
-                self.honcho.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.honcho.kill()
-                self.honcho.wait()
-        for pid in self.pids.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
-
-
-@pytest.fixture
-async def reviews_database_url(postgresql_server: URL) -> AsyncIterator[str]:
-    """An empty database of the reviews service."""
-    async with new_database(postgresql_server) as engine:
-        yield engine.url.render_as_string(hide_password=False)
-
-
-def migrate(environment: dict[str, str], *arguments: str) -> None:
-    """``alembic ... upgrade head``, as you run it in the project."""
-    migration = subprocess.run(
-        [sys.executable, "-m", "alembic", *arguments, "upgrade", "head"],
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=START_TIMEOUT,
-    )
-    assert migration.returncode == 0, migration.stdout
-
-
-@pytest.fixture
-def club(
-    empty_postgresql_engine: AsyncEngine,
-    reviews_database_url: str,
-    broker_url: str,
-    tmp_path: Path,
-) -> Iterator[RunningClub]:
-    """Both services migrated, then ``honcho start``; stopped after the test."""
-    environment = {
-        name: value
-        for name, value in club_environment(empty_postgresql_engine, broker_url).items()
-        if not name.startswith("REVIEWS_")
-    }
-    environment["REVIEWS_DATABASE_URL"] = reviews_database_url
-    environment["REVIEWS_BROKER_URL"] = broker_url
-    # The Procfile's python is the tests' python, as in an activated venv.
-    environment["PATH"] = os.pathsep.join(
-        [str(Path(sys.executable).parent), os.environ["PATH"]]
-    )
-    migrate(environment)
-    migrate(environment, "-n", "reviews")
-    # An empty file instead of your .env, which honcho would read.
-    no_env_file = tmp_path / "test.env"
-    no_env_file.touch()
-    port = free_port()
-    command = [sys.executable, "-m", "honcho", "start", "--no-colour"]
-    command += ["--env", str(no_env_file), "--port", str(port)]
-    honcho = subprocess.Popen(
-        command,
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    club = RunningClub(honcho, Output(honcho), port, broker_url)
-    try:
-        yield club
-    finally:
-        club.stop()
-
-
-def next_message(queue: Queue, timeout: float) -> Message:
-    """The next message of the queue, as soon as there is one."""
-    deadline = time.monotonic() + timeout
-    while (message := queue.get(no_ack=True)) is None:
-        if time.monotonic() > deadline:
-            pytest.fail(f"nothing reached the queue {queue.name} in {timeout} s")
-        time.sleep(0.1)
-    return message
-
-
-async def test_a_book_registered_over_http_is_reviewed_over_http(
-    club: RunningClub, empty_postgresql_engine: AsyncEngine
-) -> None:
-    for name in EXIT_STATUSES:
-        club.wait_until_started(name)
-    club.output.wait_for("Uvicorn running", START_TIMEOUT, by="web")
-    # A worker's queue is bound to the stream once the worker is ready: an
-    # envelope published before would find no queue, and go nowhere.
-    for worker in ("worker", "reviews"):
-        club.output.wait_for(" ready.", START_TIMEOUT, by=worker)
-
-    response = httpx.post(
-        f"http://127.0.0.1:{club.port}/books",
-        json={
-            "title": "Domain Driven Design",
-            "authors": ["Eric Evans"],
-            "isbn": "0-321-12521-5",
+def create_worker_app(settings: Settings) -> Celery:
+    """The Celery app of the reviews service, with its task of the stream."""
+    app = Celery("reviews", broker=settings.broker_url)
+    app.conf.update(
+        accept_content=["json"],
+        task_serializer="json",
+        task_queues=[QUEUE],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        broker_connection_timeout=BROKER_TIMEOUT,
+        broker_transport_options={
+            # A retry's copy is sent, and confirmed by an AMQP broker, before
+            # the envelope is acknowledged: never one less.
+            "confirm_publish": True,
+            "socket_connect_timeout": BROKER_TIMEOUT,
+            "socket_timeout": BROKER_TIMEOUT,
         },
-        timeout=5,
     )
-    assert response.status_code == 201, response.text
-    book_id = response.json()["id"]
-    [row] = await outbox_rows(empty_postgresql_engine)
-    club.output.wait_for(
-        f"received book_registered_v2 {row['message_id']}", START_TIMEOUT
-    )
-    club.output.wait_for(
-        f"book_registered_v2 {row['message_id']}: handled", START_TIMEOUT
-    )
-    # honcho gives the relay, second in the Procfile, the web's port + 100.
-    relay_metrics = f"http://127.0.0.1:{club.port + 100}/metrics"
-    deadline = time.monotonic() + START_TIMEOUT
-    while "outbox_relay_sent_total 1.0" not in (
-        scraped := httpx.get(relay_metrics, timeout=5).text
-    ):
-        if time.monotonic() > deadline:
-            pytest.fail(f"the relay has not counted the book it sent:\n{scraped}")
-        time.sleep(0.1)
-    reviews_web = club.output.wait_for(
-        "Uvicorn running", START_TIMEOUT, by="reviews-web"
-    )
-    reviews_url = reviews_web.split("Uvicorn running on ")[1].split()[0]
-    # The club's write is committed, and its event handled: the read model
-    # of the reviews service has caught up.
-    summary = httpx.get(f"{reviews_url}/books/{book_id}/reviews", timeout=5)
-    assert summary.status_code == 200, summary.text
-    assert (summary.json()["title"], summary.json()["reviews"]) == (
-        "Domain Driven Design",
-        0,
-    )
-    with Connection(club.broker_url) as connection:
-        # A service that listens to the reviews, bound before the review.
-        queue = reviews_subscription("club_listens", "book_reviewed_v1")(
-            connection.default_channel
-        )
-        queue.declare()
+    # No pool: each task runs in an event loop of its own.
+    engine = create_engine(settings.database_url, poolclass=NullPool)
+    bus = create_bus()
+
+    def unit_of_work() -> SQLUnitOfWork:
+        return SQLUnitOfWork(engine)
+
+    @app.task(name=STREAM_TASK, shared=False, bind=True, max_retries=None)
+    def eventstream(task: Task[Any, str], envelope: Any) -> str:
         try:
-            response = httpx.post(
-                f"{reviews_url}/books/{book_id}/reviews",
-                json={
-                    "reviewer": "Alice",
-                    "rating": 5,
-                    "text": "The book that named the patterns.",
-                },
-                timeout=5,
-            )
-            assert response.status_code == 201, response.text
-            args, _kwargs, _embed = next_message(queue, START_TIMEOUT).decode()
-        finally:
-            queue.delete()
-    [book_reviewed] = args
-    assert book_reviewed["type"] == "book_reviewed_v1"
-    assert json.loads(book_reviewed["payload"])["id"] == response.json()["id"]
-    # The review's own service counts it in the transaction of the review.
-    summary = httpx.get(f"{reviews_url}/books/{book_id}/reviews", timeout=5)
-    assert summary.status_code == 200, summary.text
-    assert (summary.json()["reviews"], summary.json()["average_rating"]) == (1, 5.0)
-
-    # Stop at rest: once the workers have handed in every result.
-    wait_until_idle(club.broker_url, START_TIMEOUT)
-    club.honcho.send_signal(signal.SIGTERM)
-    club.honcho.wait(timeout=STOP_TIMEOUT)
-    printed = club.output.rest(timeout=STOP_TIMEOUT)
-    for name, pid in club.pids.items():
-        assert f"{name}.1 stopped (rc={EXIT_STATUSES[name]})" in printed, printed
-        # honcho starts each process in a group of its own: none is left.
-        with pytest.raises(ProcessLookupError):
-            os.killpg(pid, 0)
-
-
-def isbn(number: int) -> str:
-    """A valid ISBN-13 of its own for each number: the club's rule finds its check."""
-    for check in "0123456789":
-        with contextlib.suppress(ValueError):
-            return normalize_isbn(f"978{number:09d}{check}")
-    raise AssertionError("no check digit fits")
-
-
-def topology(environment: dict[str, str], service: str) -> None:
-    """``python -m SERVICE.topology``, as a deployment runs it before the processes."""
-    declared = subprocess.run(
-        [sys.executable, "-m", f"{service}.topology"],
-        cwd=PROJECT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=START_TIMEOUT,
-    )
-    assert declared.returncode == 0, declared.stdout
-
-
-class TestOnRabbitMQ:
-    """The club on a RabbitMQ node of the test's own, which the test restarts."""
-
-    @pytest.fixture
-    def rabbitmq(self) -> Iterator[RabbitMQNode]:
-        with rabbitmq_node() as node:
-            yield node
-
-    @pytest.fixture
-    def broker_url(self, rabbitmq: RabbitMQNode) -> str:
-        environment = {
-            **os.environ,
-            "READING_CLUB_BROKER_URL": rabbitmq.url,
-            "REVIEWS_BROKER_URL": rabbitmq.url,
-        }
-        for service in ("reading_club", "reviews"):
-            topology(environment, service)
-        return rabbitmq.url
-
-    async def test_nothing_is_lost_while_the_broker_restarts(
-        self, club: RunningClub, rabbitmq: RabbitMQNode, reviews_database_url: str
-    ) -> None:
-        for name in EXIT_STATUSES:
-            club.wait_until_started(name)
-        club.output.wait_for("Uvicorn running", START_TIMEOUT, by="web")
-        registered = []
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{club.port}", timeout=5
-        ) as client:
-            for number in range(1, REGISTRATIONS + 1):
-                response = await client.post(
-                    "/books",
-                    json={
-                        "title": f"Book {number}",
-                        "authors": ["Eric Evans"],
-                        "isbn": isbn(number),
-                    },
+            outcome = asyncio.run(consume(envelope, bus, unit_of_work))
+        except Exception as error:
+            if is_passing(error):
+                try_again_later(task, envelope, error)
+            # A bug, or data the service cannot take: a retry would fail
+            # again, and an acknowledged failure would lose the envelope.
+            reason = f"{error.__class__.__name__}: {one_line(error)}"
+            try:
+                outcome = asyncio.run(
+                    keep_as_dead_letter(envelope, reason, unit_of_work)
                 )
-                assert response.status_code == 201, response.text
-                registered.append(response.json()["id"])
-                if number % (REGISTRATIONS // RESTARTS) == 0:
-                    await asyncio.to_thread(rabbitmq.restart)
-        engine = create_engine(reviews_database_url)
-        try:
-            deadline = time.monotonic() + BOUND
-            while len((found := await rows(engine))["books"]) < REGISTRATIONS:
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"{BOUND} s after the last restart, "
-                        f"{len(found['books'])} books of {REGISTRATIONS}"
-                    )
-                await asyncio.sleep(0.2)
-        finally:
-            await engine.dispose()
+            except Exception as failure:
+                # Not kept: acknowledged now, the envelope would be lost.
+                try_again_later(task, envelope, failure)
+        summary = f"{describe(envelope)}: {outcome.value}"
+        if outcome is Outcome.dead_lettered:
+            logger.warning(summary)
+        else:
+            logger.info(summary)
+        return outcome.value
 
-        assert sorted(str(book["id"]) for book in found["books"]) == sorted(registered)
-        assert len(found["inbox"]) == REGISTRATIONS
-        assert found["dead_letters"] == []
-        # Nothing is left in the service's queue, nor in a worker's hands.
-        wait_until_idle(club.broker_url, START_TIMEOUT)
-        with Connection(club.broker_url) as connection:
-            left = Queue("reviews")(connection.default_channel).get(no_ack=True)
-        assert left is None
+    return app
+
+
+def try_again_later(task: Task[Any, str], envelope: Any, error: Exception) -> NoReturn:
+    """Put the envelope back on the service's queue, to be tried after a wait.
+
+    The copy is sent before the envelope is acknowledged. If the broker
+    does not take it, the envelope is handed back to the broker instead.
+    """
+    delay = min(2**task.request.retries, RETRY_DELAY_MAX)
+    logger.warning(
+        "%s: tried again in %d s: %s", describe(envelope), delay, explain(error)
+    )
+    try:
+        # To the service's own queue: the task's own route is the club's
+        # exchange, which would give every service the envelope again.
+        raise task.retry(exc=error, countdown=delay, queue=QUEUE.name)
+    except Reject as not_sent:
+        # Celery rejects the envelope when the broker did not take the copy,
+        # and the broker drops what is rejected: have it requeued instead.
+        raise Reject(not_sent, requeue=True) from error
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reviews.worker",
+        description="Handle the club's envelopes the reviews service reads, "
+        "until SIGTERM or SIGINT. Settings: REVIEWS_DATABASE_URL, "
+        "REVIEWS_BROKER_URL.",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=2,
+        help="envelopes handled at once, one process each (default: %(default)s)",
+    )
+    arguments = parser.parse_args(argv)
+    app = create_worker_app(read_settings(parser))
+    status: int | None = app.start(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={arguments.concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname=reviews@%h",
+        ]
+    )
+    return status or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,32 +1,50 @@
-"""The settings of the reading club: read from the environment, here only."""
+import asyncio
+import os
+import signal
+import time
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from reviews.adapters.eventstream import create_celery_app
+from reviews.worker import QUEUE
+from tests.reviews.conftest import StartWorker, publish, registered, rows
+from transactional_outbox.stream import declare
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.parametrize("reviews_database", ["postgresql"], indirect=True),
+]
+
+# Seconds for a killed worker's envelopes to take effect in the next one.
+BOUND = 10
 
 
-class Settings(BaseSettings):
-    """What the processes of the club read from ``READING_CLUB_*`` variables."""
+async def test_a_killed_workers_envelopes_come_back_at_once(
+    envelope: dict[str, str],
+    rabbitmq_url: str,
+    reviews_database: str,
+    reviews_engine: AsyncEngine,
+    start_reviews_worker: StartWorker,
+) -> None:
+    declare(create_celery_app(rabbitmq_url), [QUEUE])
+    envelopes = [registered(number, envelope) for number in range(1, 51)]
+    for sent in envelopes:
+        await publish(rabbitmq_url, sent)
+    killed = start_reviews_worker(reviews_database, rabbitmq_url)
+    await killed.wait_for(": handled")
 
-    model_config = SettingsConfigDict(env_prefix="READING_CLUB_", frozen=True)
+    # The worker and its pool, at once: no chance to hand anything back.
+    os.killpg(killed.process.pid, signal.SIGKILL)
+    killed.process.wait()
+    deadline = time.monotonic() + BOUND
+    worker = start_reviews_worker(reviews_database, rabbitmq_url)
+    while len((found := await rows(reviews_engine))["books"]) < len(envelopes):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{BOUND} s after the kill, {len(found['books'])} books of 50")
+        await asyncio.sleep(0.1)
+    status = worker.stop()
 
-    database_url: str = Field(
-        default="sqlite+aiosqlite:///reading_club.db",
-        description="the database of the club, a SQLAlchemy URL such as "
-        "postgresql+asyncpg://user:password@host/database",
-    )
-    broker_url: str = Field(
-        default="amqp://guest:guest@localhost:5672//",
-        description="the broker of the event stream: RabbitMQ, or Redis",
-    )
-    relay_batch_size: int = Field(
-        default=100, gt=0, description="rows sent in one transaction"
-    )
-    relay_max_attempts: int = Field(
-        default=20, gt=0, description="sends of a row before it is parked as dead"
-    )
-    relay_poll_interval: float = Field(
-        default=1.0, gt=0, description="seconds to wait when no row is due"
-    )
-    relay_send_timeout: float = Field(
-        default=5.0, gt=0, description="seconds a send may wait for the broker"
-    )
+    assert len(found["inbox"]) == len(envelopes)
+    assert found["dead_letters"] == []
+    assert status == 0

@@ -109,7 +109,11 @@ async def test_the_command_handles_again_the_dead_letters_of_a_type(
         env=environment,
         stdout=asyncio.subprocess.PIPE,
     )
-    printed, _ = await asyncio.wait_for(command.communicate(), timeout=30)
+    try:
+        printed, _ = await asyncio.wait_for(command.communicate(), timeout=30)
+    except asyncio.TimeoutError:
+        command.kill()
+        raise
     found = await rows(reviews_engine)
 
     assert printed.decode().splitlines() == [

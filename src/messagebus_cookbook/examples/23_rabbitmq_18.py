@@ -1,0 +1,33 @@
+"""The settings of the reviews service: read from the environment, here only."""
+
+from pydantic import EmailStr, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What the reviews service reads from ``REVIEWS_*`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="REVIEWS_", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///reviews.db",
+        description="the database of the reviews service, a SQLAlchemy URL",
+    )
+    broker_url: str = Field(
+        default="amqp://guest:guest@localhost:5672//",
+        description="the broker of the club's event stream",
+    )
+    smtp_host: str = Field(
+        default="localhost",
+        description="the SMTP server that sends the service's mails",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="its port")
+    smtp_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        description="the seconds each step of a talk with the SMTP server may take",
+    )
+    mail_sender: EmailStr = Field(
+        default="reviews@reading-club.example",
+        description="the address the service's mails come from",
+    )
