@@ -183,6 +183,10 @@ def typecheck(session: nox.Session) -> None:
             with session.chdir(folder):
                 checked = [d for d in ("src", "tests") if Path(d).is_dir()]
                 session.run("mypy", "--strict", *checked, env=reader_cache)
+                # Scripts the pages run, each a module of its own.
+                for scripts in ("benchmarks", "scripts"):
+                    if Path(scripts).is_dir():
+                        session.run("mypy", "--strict", scripts, env=reader_cache)
                 # Each Alembic folder has its own env.py: one mypy run each.
                 for migrations in sorted(Path().glob("*migrations")):
                     session.run("mypy", "--strict", str(migrations), env=reader_cache)

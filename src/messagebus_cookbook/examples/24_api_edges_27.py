@@ -1,0 +1,65 @@
+"""The tables of the reading club, written with SQLAlchemy Core."""
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    URL,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    event,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from http_edges.kept_responses import kept_responses_table
+from transactional_outbox.table import UTCDateTime, outbox_table
+
+metadata = MetaData()
+
+books = Table(
+    "books",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String, nullable=False),
+    Column("authors", JSON, nullable=False),
+    Column("isbn", String, nullable=False, unique=True),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("message_id", Uuid, primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("name", String, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("payload", JSON, nullable=False),
+)
+
+outbox = outbox_table(metadata)
+
+kept_responses = kept_responses_table(metadata)
+
+
+def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
+    """The engine of the unit of work, for any database SQLAlchemy knows."""
+    engine = create_async_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_leave_begin_to_us)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_leave_begin_to_us(dbapi_connection: Any, connection_record: Any) -> None:
+    # sqlite3 sends BEGIN before INSERT, UPDATE and DELETE only, never before
+    # a SAVEPOINT: stop it sending BEGIN at all...
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # ...and send it ourselves, whenever SQLAlchemy begins a transaction.
+    connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,26 @@
+"""python -m reviews.topology: declare the service's queue and its exchange."""
+
+import argparse
+from collections.abc import Sequence
+
+from reviews.adapters.eventstream import EXCHANGE, create_celery_app
+from reviews.cli import read_settings
+from reviews.worker import QUEUE
+from transactional_outbox.stream import declare_topology
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reviews.topology",
+        description="Declare on the broker, durable, the service's queue bound "
+        "to the club's stream, and the exchange of the service's own stream, "
+        "before the relays and the workers start. Safe to run again. "
+        "Settings: REVIEWS_BROKER_URL.",
+    )
+    parser.parse_args(argv)
+    app = create_celery_app(read_settings(parser).broker_url.get_secret_value())
+    return declare_topology(parser, app, [QUEUE, EXCHANGE])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

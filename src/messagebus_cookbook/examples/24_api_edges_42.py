@@ -1,0 +1,58 @@
+"""A wrong setting stops a process with its name, never with a secret."""
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic_settings import BaseSettings
+
+import reading_club.cli
+import reading_club.settings
+import reviews.cli
+import reviews.settings
+
+PASSWORD = "correct-horse-battery-staple"
+SERVICES = [
+    pytest.param("READING_CLUB_", reading_club.settings.Settings, id="reading club"),
+    pytest.param("REVIEWS_", reviews.settings.Settings, id="reviews"),
+]
+READ_SETTINGS: dict[str, Callable[[argparse.ArgumentParser], Any]] = {
+    "READING_CLUB_": reading_club.cli.read_settings,
+    "REVIEWS_": reviews.cli.read_settings,
+}
+
+
+@pytest.mark.parametrize(("prefix", "settings_class"), SERVICES)
+def test_settings_hide_the_passwords_of_their_urls(
+    monkeypatch: pytest.MonkeyPatch, prefix: str, settings_class: type[BaseSettings]
+) -> None:
+    url = f"postgresql+asyncpg://club:{PASSWORD}@db.example/club"
+    monkeypatch.setenv(f"{prefix}DATABASE_URL", url)
+    monkeypatch.setenv(f"{prefix}BROKER_URL", f"amqp://club:{PASSWORD}@mq.example//")
+
+    settings = settings_class()
+
+    assert PASSWORD not in repr(settings)
+    assert PASSWORD not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(("prefix", "settings_class"), SERVICES)
+def test_a_wrong_setting_is_named_without_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    prefix: str,
+    settings_class: type[BaseSettings],
+) -> None:
+    # A password in the wrong variable: the error must not print it.
+    monkeypatch.setenv(f"{prefix}API_KEYS", f'{{"{PASSWORD}": "books:write"}}')
+
+    with pytest.raises(SystemExit) as stopped:
+        READ_SETTINGS[prefix](argparse.ArgumentParser(prog="process"))
+
+    assert stopped.value.code == 2
+    printed = capsys.readouterr().err
+    assert printed.endswith(
+        f"process: error: {prefix}API_KEYS: Input should be a valid list\n"
+    )
+    assert PASSWORD not in printed.lower()
