@@ -1,11 +1,12 @@
 """Answers for what goes wrong: the client's fault, or the database's.
 
-A refused body gets 422 with what was wrong and where, never the value
+A refused body gets 422 with what was wrong and where, without the input
 itself: it may be 64 KiB long, or ``NaN``, which JSON cannot spell. A
 database that is down or too slow gets 503 and a ``Retry-After``: the
 request may work a moment later, and the connection stays open for it.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -36,7 +37,16 @@ class Refusal(BaseModel):
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Refusal, "description": "The body is not JSON in UTF-8"},
     413: {"model": Refusal, "description": "The body is too large"},
-    503: {"model": Refusal, "description": "The database is unavailable"},
+    503: {
+        "model": Refusal,
+        "description": "The database is unavailable",
+        "headers": {
+            "Retry-After": {
+                "description": "seconds to wait before trying again",
+                "schema": {"type": "integer"},
+            }
+        },
+    },
 }
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {503: WRITE_RESPONSES[503]}
 
@@ -57,16 +67,36 @@ async def refuse_invalid(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+# The classes of SQLSTATE that say the database is away or busy, not that
+# the request is wrong: connection exception (08), transaction rollback
+# (40: deadlocks), insufficient resources (53: too many connections),
+# operator intervention (57: shutting down, starting, statement timeout).
+UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "40", "53", "57"})
+
+
 def is_unavailable(error: BaseException) -> bool:
     """Whether ``error`` says the database is away or busy, not that we erred.
 
-    PostgreSQL's SQLSTATE classes 08 (connection), 53 (resources) and 57
-    (operator intervention: shutting down, statement timeout) reach us as
-    ``OperationalError``; a connection refused before any SQL as ``OSError``.
+    What the database says decides, its SQLSTATE, not the class that the
+    driver and SQLAlchemy wrap it in: asyncpg's errors of a server that
+    shuts down reach us as a plain ``DBAPIError``. A connection that could
+    not be made, or was lost, or timed out, says it too.
     """
-    if isinstance(error, OperationalError | PoolTimeoutError | OSError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str):
+            return sqlstate[:2] in UNAVAILABLE_SQLSTATE_CLASSES
+        # asyncio.TimeoutError is an OSError since Python 3.11 only.
+        if isinstance(current, PoolTimeoutError | OSError | asyncio.TimeoutError):
+            return True
+        orig = current.orig if isinstance(current, DBAPIError) else None
+        current = orig if orig is not None else current.__cause__
+    return False
 
 
 async def unavailable(request: Request, error: Exception) -> JSONResponse:
@@ -114,4 +144,5 @@ def install_error_handlers(app: FastAPI, router: APIRouter) -> None:
     app.add_exception_handler(DBAPIError, unavailable)
     app.add_exception_handler(PoolTimeoutError, unavailable)
     app.add_exception_handler(OSError, unavailable)
+    app.add_exception_handler(asyncio.TimeoutError, unavailable)
     app.add_exception_handler(HTTPException, allow_every_method(router))

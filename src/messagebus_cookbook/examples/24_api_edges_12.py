@@ -29,7 +29,8 @@ from reading_club.service.repositories import (
 
 # Seconds a stopping server waits for the requests in flight.
 GRACEFUL_SHUTDOWN_TIMEOUT = 3
-# Bytes of a request's body: a book takes less than 8 KiB.
+# Bytes of a request's body: the largest book takes 52 KB, even with each
+# character escaped as \uXXXX.
 MAX_BODY_SIZE = 64 * 1024
 
 Title = Annotated[

@@ -1,92 +1,42 @@
-"""Who may write: bearer tokens, checked against the hashes of the keys in the settings.
+"""What PostgreSQL says decides whether the API answers 503, or 500."""
 
-A key is 32 random bytes, not a password: SHA-256 is enough to keep it out
-of the settings, where a slow hash would only slow every request. To use an
-identity provider instead, replace ``require`` with a dependency that
-verifies its tokens (a JWT against the provider's keys) and maps their
-scopes to the same rights.
-"""
+import pytest
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-import argparse
-import hashlib
-import json
-import secrets
-from collections.abc import Collection, Mapping, Sequence
-from typing import Annotated, Any
-
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
-from http_edges.errors import Refusal
-
-bearer = HTTPBearer(auto_error=False, description="an API key of the service")
-
-# What a route that requires a right may answer besides its own responses.
-AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"model": Refusal, "description": "No API key, or an unknown one"},
-    403: {"model": Refusal, "description": "The API key lacks the right"},
-}
+from http_edges.errors import is_unavailable
 
 
-def hash_key(key: str) -> str:
-    """What the settings keep of ``key``."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class ApiKeys:
-    """The rights of each key, known by the hash of the key only."""
-
-    def __init__(self, rights_by_hash: Mapping[str, Collection[str]]) -> None:
-        self.rights_by_hash = {
-            digest: frozenset(rights) for digest, rights in rights_by_hash.items()
-        }
-
-    def rights_of(self, key: str) -> frozenset[str] | None:
-        """The rights of ``key``, or ``None`` for a key nobody was given."""
-        return self.rights_by_hash.get(hash_key(key))
-
-
-def require(right: str) -> Any:
-    """A dependency that lets a request through only with a key that has ``right``.
-
-    The app keeps its keys in ``app.state.api_keys``.
-    """
-
-    async def check(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> None:
-        if credentials is None:
-            raise HTTPException(
-                401, "an API key is needed", headers={"WWW-Authenticate": "Bearer"}
-            )
-        keys: ApiKeys = request.app.state.api_keys
-        rights = keys.rights_of(credentials.credentials)
-        if rights is None:
-            raise HTTPException(
-                401,
-                "this API key is unknown",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        if right not in rights:
-            raise HTTPException(403, f"this API key lacks the right {right!r}")
-
-    return Depends(check)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m http_edges.auth",
-        description="Make a new API key with these rights: print the key, for "
-        "its client, and the entry of the settings that lets it in.",
+def raise_sqlstate(code: str) -> str:
+    """A statement that fails as PostgreSQL does, with SQLSTATE ``code``."""
+    return (
+        "DO $$ BEGIN RAISE EXCEPTION 'as PostgreSQL would' "
+        f"USING ERRCODE = '{code}'; END $$"
     )
-    parser.add_argument("rights", nargs="+", metavar="RIGHT")
-    arguments = parser.parse_args(argv)
-    key = secrets.token_urlsafe(32)
-    print(f"key: {key}")
-    print(f"settings entry: {json.dumps({hash_key(key): arguments.rights})}")
-    return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+@pytest.mark.parametrize(
+    ("statements", "unavailable"),
+    [
+        pytest.param(
+            ["SET statement_timeout = 10", "SELECT pg_sleep(1)"],
+            True,
+            id="statement timeout",
+        ),
+        pytest.param([raise_sqlstate("57P01")], True, id="server shutting down"),
+        pytest.param([raise_sqlstate("57P03")], True, id="server starting"),
+        pytest.param([raise_sqlstate("53300")], True, id="too many connections"),
+        pytest.param([raise_sqlstate("40P01")], True, id="deadlock"),
+        pytest.param(["SELECT 1 / 0"], False, id="division by zero"),
+        pytest.param([raise_sqlstate("23505")], False, id="unique violation"),
+    ],
+)
+async def test_what_the_database_says_decides(
+    postgresql_engine: AsyncEngine, statements: list[str], unavailable: bool
+) -> None:
+    with pytest.raises(DBAPIError) as raised:
+        async with postgresql_engine.connect() as connection:
+            for statement in statements:
+                await connection.exec_driver_sql(statement)
+
+    assert is_unavailable(raised.value) is unavailable

@@ -1,38 +1,94 @@
-"""The settings of the reading club: read from the environment, here only."""
+"""Who may write: bearer tokens, checked against the hashes of the keys in the settings.
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+A key is 32 random bytes, not a password: SHA-256 is enough to keep it out
+of the settings, where a slow hash would only slow every request. To use an
+identity provider instead, replace ``require`` with a dependency that
+verifies its tokens (a JWT against the provider's keys) and maps their
+scopes to the same rights.
+"""
+
+import argparse
+import hashlib
+import json
+import secrets
+from collections.abc import Collection, Mapping, Sequence
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from http_edges.errors import Refusal
+
+bearer = HTTPBearer(auto_error=False, description="an API key of the service")
+
+# What a route that requires a right may answer besides its own responses.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": Refusal, "description": "No API key, or an unknown one"},
+    403: {"model": Refusal, "description": "The API key lacks the right"},
+}
 
 
-class Settings(BaseSettings):
-    """What the processes of the club read from ``READING_CLUB_*`` variables."""
+def hash_key(key: str) -> str:
+    """What the settings keep of ``key``."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
-    model_config = SettingsConfigDict(env_prefix="READING_CLUB_", frozen=True)
 
-    database_url: SecretStr = Field(
-        default=SecretStr("sqlite+aiosqlite:///reading_club.db"),
-        description="the database of the club, a SQLAlchemy URL such as "
-        "postgresql+asyncpg://user:password@host/database",
+class ApiKeys:
+    """The rights of each key, known by the hash of the key only."""
+
+    def __init__(self, rights_by_hash: Mapping[str, Collection[str]]) -> None:
+        self.rights_by_hash = {
+            digest: frozenset(rights) for digest, rights in rights_by_hash.items()
+        }
+
+    def rights_of(self, key: str) -> frozenset[str] | None:
+        """The rights of ``key``, or ``None`` for a key nobody was given."""
+        return self.rights_by_hash.get(hash_key(key))
+
+
+def require(right: str) -> Any:
+    """A dependency that lets a request through only with a key that has ``right``.
+
+    The app keeps its keys in ``app.state.api_keys``.
+    """
+
+    async def check(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> None:
+        if credentials is None:
+            raise HTTPException(
+                401, "an API key is needed", headers={"WWW-Authenticate": "Bearer"}
+            )
+        keys: ApiKeys = request.app.state.api_keys
+        rights = keys.rights_of(credentials.credentials)
+        if rights is None:
+            raise HTTPException(
+                401,
+                "this API key is unknown",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        if right not in rights:
+            raise HTTPException(403, f"this API key lacks the right {right!r}")
+        # Who asks: the idempotency keys of one client never meet another's.
+        request.state.client = hash_key(credentials.credentials)
+
+    return Depends(check)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m http_edges.auth",
+        description="Make a new API key with these rights: print the key, for "
+        "its client, and the entry of the settings that lets it in.",
     )
-    broker_url: SecretStr = Field(
-        default=SecretStr("amqp://guest:guest@localhost:5672//"),
-        description="the broker of the event stream: RabbitMQ, or Redis",
-    )
-    api_keys: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="the SHA-256 of each API key, and its rights, in JSON: "
-        '{"<sha256>": ["books:write"]}; python -m http_edges.auth books:write '
-        "makes a key and its entry",
-    )
-    relay_batch_size: int = Field(
-        default=100, gt=0, description="rows sent in one transaction"
-    )
-    relay_max_attempts: int = Field(
-        default=20, gt=0, description="sends of a row before it is parked as dead"
-    )
-    relay_poll_interval: float = Field(
-        default=1.0, gt=0, description="seconds to wait when no row is due"
-    )
-    relay_send_timeout: float = Field(
-        default=5.0, gt=0, description="seconds a send may wait for the broker"
-    )
+    parser.add_argument("rights", nargs="+", metavar="RIGHT")
+    arguments = parser.parse_args(argv)
+    key = secrets.token_urlsafe(32)
+    print(f"key: {key}")
+    print(f"settings entry: {json.dumps({hash_key(key): arguments.rights})}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

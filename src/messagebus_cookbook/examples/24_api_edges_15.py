@@ -1,48 +1,43 @@
-"""What the main of every process shares: its settings, or a clear error."""
+"""The settings of the reading club: read from the environment, here only."""
 
-import argparse
-import os
-import textwrap
+from typing import Annotated
 
-from pydantic import ValidationError
+from pydantic import Field, SecretStr, StringConstraints
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from reading_club.settings import Settings
-
-
-def environment_help() -> str:
-    """The variables a process reads, from the settings themselves."""
-    lines = ["environment, with its defaults:"]
-    for name, field in Settings.model_fields.items():
-        lines.append(f"  READING_CLUB_{name.upper()}={field.default}")
-        lines.append(
-            textwrap.indent(textwrap.fill(str(field.description), 72), " " * 6)
-        )
-    return "\n".join(lines)
+# What the settings keep of an API key: its SHA-256, in hexadecimal.
+KeyHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
-def argument_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    """The parser of a process, whose help lists the variables it reads."""
-    return argparse.ArgumentParser(
-        prog=prog,
-        description=description,
-        epilog=environment_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+class Settings(BaseSettings):
+    """What the processes of the club read from ``READING_CLUB_*`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="READING_CLUB_", frozen=True)
+
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite+aiosqlite:///reading_club.db"),
+        description="the database of the club, a SQLAlchemy URL such as "
+        "postgresql+asyncpg://user:password@host/database",
     )
-
-
-def read_settings(parser: argparse.ArgumentParser) -> Settings:
-    """The settings of the environment; a wrong one stops the process at once."""
-    if os.environ.get("CELERY_BROKER_URL"):
-        # Celery would use it, whatever READING_CLUB_BROKER_URL says.
-        parser.error("unset CELERY_BROKER_URL: the club does not read it")
-    try:
-        return Settings()
-    except ValidationError as error:
-        # The message names each variable and what is wrong with it, never
-        # the value given, nor a key of it: either may hold a password.
-        parser.error(
-            "; ".join(
-                f"READING_CLUB_{str(problem['loc'][0]).upper()}: {problem['msg']}"
-                for problem in error.errors()
-            )
-        )
+    broker_url: SecretStr = Field(
+        default=SecretStr("amqp://guest:guest@localhost:5672//"),
+        description="the broker of the event stream: RabbitMQ, or Redis",
+    )
+    api_keys: dict[KeyHash, list[str]] = Field(
+        default_factory=dict,
+        description="the SHA-256 of each API key, and its rights, in JSON: "
+        '{"<sha256>": ["books:write"]}; python -m http_edges.auth books:write '
+        "makes a key and its entry",
+    )
+    relay_batch_size: int = Field(
+        default=100, gt=0, description="rows sent in one transaction"
+    )
+    relay_max_attempts: int = Field(
+        default=20, gt=0, description="sends of a row before it is parked as dead"
+    )
+    relay_poll_interval: float = Field(
+        default=1.0, gt=0, description="seconds to wait when no row is due"
+    )
+    relay_send_timeout: float = Field(
+        default=5.0, gt=0, description="seconds a send may wait for the broker"
+    )

@@ -1,78 +1,58 @@
-"""The composition root: every process of the club builds its objects here."""
+"""What the main of every process shares: its settings, or a clear error."""
 
-from dataclasses import dataclass
+import argparse
+import json
+import os
+import textwrap
 
-from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
-from messagebus.adapters.prometheus.metrics_store import MetricsStore
-from sqlalchemy.ext.asyncio import AsyncEngine
+from pydantic import SecretStr, ValidationError
+from pydantic_settings import SettingsError
 
-from reading_club.adapters.eventstream import CeleryBatchTransport, create_celery_app
-from reading_club.adapters.uow_sqla.orm import create_engine
-from reading_club.adapters.uow_sqla.relay import OutboxRelay
-from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
-from reading_club.service.unit_of_work import AbstractUnitOfWork
 from reading_club.settings import Settings
 
 
-@dataclass(frozen=True)
-class ReadingClub:
-    """The objects a process of the club works with, built once."""
-
-    settings: Settings
-    engine: AsyncEngine
-    bus: AsyncMessageBus[AbstractUnitOfWork]
-    transport: AsyncAbstractEventstreamTransport
-
-    def unit_of_work(self) -> AbstractUnitOfWork:
-        """A new unit of work on the club's database: one per command."""
-        # One store per process, in prometheus_client's default registry.
-        return SQLUnitOfWork(self.engine, MetricsStore())
-
-    def relay(self) -> OutboxRelay:
-        """A relay from the club's outbox to its event stream."""
-        return OutboxRelay(
-            self.engine,
-            self.transport,
-            batch_size=self.settings.relay_batch_size,
-            max_attempts=self.settings.relay_max_attempts,
-            poll_interval=self.settings.relay_poll_interval,
-            send_timeout=self.settings.relay_send_timeout,
+def environment_help() -> str:
+    """The variables a process reads, from the settings themselves."""
+    lines = ["environment, with its defaults:"]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, SecretStr):
+            default = default.get_secret_value()
+        elif isinstance(default, dict):
+            default = json.dumps(default)
+        lines.append(f"  READING_CLUB_{name.upper()}={default}")
+        lines.append(
+            textwrap.indent(textwrap.fill(str(field.description), 72), " " * 6)
         )
-
-    async def ping_broker(self) -> str | None:
-        """Connect to the broker of the event stream, or raise; a warning, if any."""
-        if isinstance(self.transport, CeleryBatchTransport):
-            return await self.transport.ping()
-        return None
-
-    async def close(self) -> None:
-        """Close the connections of the engine and of the broker."""
-        await self.engine.dispose()
-        if isinstance(self.transport, CeleryBatchTransport):
-            self.transport.celery.close()
+    return "\n".join(lines)
 
 
-def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
-    """The message bus, with every handler of the service layer."""
-    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
-    bus.scan("reading_club.service.handlers")
-    return bus
-
-
-def bootstrap(
-    settings: Settings,
-    *,
-    engine: AsyncEngine | None = None,
-    transport: AsyncAbstractEventstreamTransport | None = None,
-) -> ReadingClub:
-    """Build the club from its settings; pass a piece to use it instead."""
-    if engine is None:
-        engine = create_engine(settings.database_url.get_secret_value())
-    if transport is None:
-        app = create_celery_app(
-            settings.broker_url.get_secret_value(), settings.relay_send_timeout
-        )
-        transport = CeleryBatchTransport(app)
-    return ReadingClub(
-        settings=settings, engine=engine, bus=create_bus(), transport=transport
+def argument_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """The parser of a process, whose help lists the variables it reads."""
+    return argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        epilog=environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+def read_settings(parser: argparse.ArgumentParser) -> Settings:
+    """The settings of the environment; a wrong one stops the process at once."""
+    if os.environ.get("CELERY_BROKER_URL"):
+        # Celery would use it, whatever READING_CLUB_BROKER_URL says.
+        parser.error("unset CELERY_BROKER_URL: the club does not read it")
+    try:
+        return Settings()
+    except SettingsError as error:
+        # A variable that is not JSON where JSON is expected, as API_KEYS.
+        parser.error(f"{error}: {error.__cause__}")
+    except ValidationError as error:
+        # The message names each variable and what is wrong with it, never
+        # the value given, nor a key of it: either may hold a password.
+        parser.error(
+            "; ".join(
+                f"READING_CLUB_{str(problem['loc'][0]).upper()}: {problem['msg']}"
+                for problem in error.errors()
+            )
+        )

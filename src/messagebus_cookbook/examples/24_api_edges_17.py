@@ -1,68 +1,78 @@
-"""python -m reading_club.worker: a Celery worker of the club's event stream.
+"""The composition root: every process of the club builds its objects here."""
 
-It reads the club's own queue on the stream, which gets every envelope.
-"""
+from dataclasses import dataclass
 
-from collections.abc import Sequence
+from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
+from messagebus.adapters.prometheus.metrics_store import MetricsStore
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from celery import Celery
-from celery.utils.log import get_task_logger
-
-from reading_club.adapters.eventstream import (
-    TASK_NAME,
-    create_celery_app,
-    subscription,
-)
-from reading_club.cli import argument_parser, read_settings
-
-logger = get_task_logger(__name__)
-# The club's own queue on its stream: every envelope.
-QUEUE = subscription("reading_club")
+from reading_club.adapters.eventstream import CeleryBatchTransport, create_celery_app
+from reading_club.adapters.uow_sqla.orm import create_engine
+from reading_club.adapters.uow_sqla.relay import OutboxRelay
+from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+from reading_club.settings import Settings
 
 
-def create_worker_app(broker_url: str) -> Celery:
-    """The Celery app of the stream, with the task that receives its envelopes."""
-    app = create_celery_app(broker_url)
-    app.conf.update(
-        task_queues=[QUEUE],
-        # Acknowledge a task when it ends, not when it arrives; deliver it
-        # again if the process that ran it died before.
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
+@dataclass(frozen=True)
+class ReadingClub:
+    """The objects a process of the club works with, built once."""
+
+    settings: Settings
+    engine: AsyncEngine
+    bus: AsyncMessageBus[AbstractUnitOfWork]
+    transport: AsyncAbstractEventstreamTransport
+
+    def unit_of_work(self) -> AbstractUnitOfWork:
+        """A new unit of work on the club's database: one per command."""
+        # One store per process, in prometheus_client's default registry.
+        return SQLUnitOfWork(self.engine, MetricsStore())
+
+    def relay(self) -> OutboxRelay:
+        """A relay from the club's outbox to its event stream."""
+        return OutboxRelay(
+            self.engine,
+            self.transport,
+            batch_size=self.settings.relay_batch_size,
+            max_attempts=self.settings.relay_max_attempts,
+            poll_interval=self.settings.relay_poll_interval,
+            send_timeout=self.settings.relay_send_timeout,
+        )
+
+    async def ping_broker(self) -> str | None:
+        """Connect to the broker of the event stream, or raise; a warning, if any."""
+        if isinstance(self.transport, CeleryBatchTransport):
+            return await self.transport.ping()
+        return None
+
+    async def close(self) -> None:
+        """Close the connections of the engine and of the broker."""
+        await self.engine.dispose()
+        if isinstance(self.transport, CeleryBatchTransport):
+            self.transport.celery.close()
+
+
+def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    """The message bus, with every handler of the service layer."""
+    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
+    bus.scan("reading_club.service.handlers")
+    return bus
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    transport: AsyncAbstractEventstreamTransport | None = None,
+) -> ReadingClub:
+    """Build the club from its settings; pass a piece to use it instead."""
+    if engine is None:
+        engine = create_engine(settings.database_url.get_secret_value())
+    if transport is None:
+        app = create_celery_app(
+            settings.broker_url.get_secret_value(), settings.relay_send_timeout
+        )
+        transport = CeleryBatchTransport(app)
+    return ReadingClub(
+        settings=settings, engine=engine, bus=create_bus(), transport=transport
     )
-
-    @app.task(name=TASK_NAME, shared=False)
-    def eventstream(envelope: dict[str, str]) -> None:
-        logger.info("received %s %s", envelope["type"], envelope["id"])
-
-    return app
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argument_parser(
-        "python -m reading_club.worker",
-        "Receive the envelopes of the event stream, until SIGTERM or SIGINT.",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=2,
-        help="envelopes handled at once, one process each (default: %(default)s)",
-    )
-    arguments = parser.parse_args(argv)
-    app = create_worker_app(read_settings(parser).broker_url.get_secret_value())
-    status: int | None = app.start(
-        [
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={arguments.concurrency}",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname=club@%h",
-        ]
-    )
-    return status or 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,134 +1,137 @@
-"""The club counts what its bus does, and its relay what it sends."""
+"""What the club's API refuses, and what it answers when the fault is not yours."""
 
-from datetime import timedelta
+import http.client
+import json
+import logging
+import socket
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
-from prometheus_client import REGISTRY, generate_latest
-from prometheus_client.parser import text_string_to_metric_families
+import pytest
+from httpx import AsyncClient
+from lastuuid.dummies import uuidgen
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reading_club.adapters.uow_sqla.relay import OutboxRelay
+from reading_club.adapters.uow_sqla.orm import create_engine
 from reading_club.bootstrap import bootstrap
-from reading_club.domain.model import Book
-from tests.conftest import FlakyEventstreamTransport, InMemoryEventstreamTransport
-from tests.uow_sqla.conftest import drain
-from tests.uow_sqla.test_relay import ONE_BOOK
-from tests.uow_sqla.test_web import DOMAIN_DRIVEN_DESIGN_BODY, client_of, club_settings
-from transactional_outbox import metrics
-
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-def samples(exposition: str) -> Samples:
-    """Every sample of a scrape, by its name and labels."""
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(exposition)
-        for sample in family.samples
-    }
+from reading_club.web import MAX_BODY_SIZE, create_app
+from tests.conftest import InMemoryEventstreamTransport
+from tests.http_server import serving
+from tests.uow_sqla.conftest import outbox_rows
+from tests.uow_sqla.test_web import (
+    DOMAIN_DRIVEN_DESIGN_BODY,
+    READER_KEY,
+    client_of,
+    club_settings,
+)
 
 
-def scrape_bus() -> Samples:
-    """What the bus of this process has counted, in prometheus_client's registry."""
-    return samples(generate_latest(REGISTRY).decode())
+@pytest.fixture
+async def client(
+    engine: AsyncEngine, transport: InMemoryEventstreamTransport
+) -> AsyncIterator[AsyncClient]:
+    club = bootstrap(club_settings(), engine=engine, transport=transport)
+    async with client_of(club) as client:
+        yield client
 
 
-def scrape_relay() -> Samples:
-    """What the relays of this process have counted, as Prometheus reads it."""
-    return samples(generate_latest(metrics.REGISTRY).decode())
+async def test_a_body_too_large_is_refused_unread(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    body = json.dumps(DOMAIN_DRIVEN_DESIGN_BODY | {"title": "x" * MAX_BODY_SIZE})
+    response = await client.post(
+        "/books", content=body, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "the body is larger than 65536 bytes"}
+    assert await outbox_rows(engine) == []
 
 
-def value(scraped: Samples, series: str, **labels: str) -> float:
-    """The value of a series in a scrape; a name not scraped is a KeyError."""
-    return scraped[(series, frozenset(labels.items()))]
+async def test_a_body_too_large_is_refused_in_chunks_too(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        # No Content-Length: the API counts the bytes as they come.
+        for _ in range(MAX_BODY_SIZE // 1024 + 1):
+            yield b" " * 1024
+
+    response = await client.post(
+        "/books", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 413
+    assert await outbox_rows(engine) == []
 
 
-def increase(before: Samples, after: Samples, series: str, **labels: str) -> float:
-    """How much a series grew between two scrapes.
+@pytest.mark.parametrize(
+    ("key", "status_code", "detail"),
+    [
+        (None, 401, "an API key is needed"),
+        ("a key nobody was given", 401, "this API key is unknown"),
+        (READER_KEY, 403, "this API key lacks the right 'books:write'"),
+    ],
+)
+async def test_a_write_needs_a_key_with_the_right(
+    engine: AsyncEngine,
+    transport: InMemoryEventstreamTransport,
+    key: str | None,
+    status_code: int,
+    detail: str,
+) -> None:
+    club = bootstrap(club_settings(), engine=engine, transport=transport)
+    async with client_of(club, key) as client:
+        response = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
 
-    The counters belong to the process, and other tests count too: a test
-    compares what it reads before and after. A series with labels appears
-    once it is first counted: before that, it is 0.
-    """
-    key = (series, frozenset(labels.items()))
-    return value(after, series, **labels) - before.get(key, 0.0)
+    assert (response.status_code, response.json()) == (status_code, {"detail": detail})
+    if status_code == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert await outbox_rows(engine) == []
 
 
-async def test_the_api_counts_registrations_and_refusals(
+async def test_a_read_needs_no_key(
     engine: AsyncEngine, transport: InMemoryEventstreamTransport
 ) -> None:
     club = bootstrap(club_settings(), engine=engine, transport=transport)
+    async with client_of(club) as librarian:
+        registered = await librarian.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
+    async with client_of(club, key=None) as anyone:
+        response = await anyone.get(registered.headers["Location"])
 
-    async with client_of(club) as client:
-        before = scrape_bus()
-        registered = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
-        refused = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
-        # Served on a port of its own, never to the API's clients.
-        assert (await client.get("/metrics")).status_code == 404
-    after = scrape_bus()
-
-    assert (registered.status_code, refused.status_code) == (201, 409)
-    started = "messagebus_transactions_started_total"
-    assert increase(before, after, started) == 2
-    closed = "messagebus_transactions_closed_total"
-    assert increase(before, after, closed, status="committed") == 1
-    assert increase(before, after, closed, status="rolledback") == 1
-    assert increase(before, after, "messagebus_transactions_failed_total") == 0
-    assert increase(before, after, "messagebus_transactions_in_progress") == 0
-    handled = "messagebus_messages_processed_total"
-    assert increase(before, after, handled, name="register_book", version="2") == 2
-    assert increase(before, after, handled, name="book_registered", version="2") == 1
-    # A histogram's _count is the number of observations: of commands here.
-    timed = "messagebus_command_processing_seconds_count"
-    assert increase(before, after, timed, name="register_book", version="2") == 2
-    # What the relay counts is served by the relay's process, not here.
-    assert not [name for name, _ in after if name.startswith("outbox_relay_")]
+    assert response.status_code == 200
 
 
-@ONE_BOOK
-async def test_the_relay_counts_what_it_sends_and_what_fails(
-    books: list[Book], engine: AsyncEngine
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+async def test_a_database_that_is_down_is_a_503_on_a_connection_that_stays_open(
+    transport: InMemoryEventstreamTransport, caplog: pytest.LogCaptureFixture
 ) -> None:
-    before = scrape_relay()
-    relay = OutboxRelay(
-        engine, FlakyEventstreamTransport(failures=1), backoff=timedelta(0)
-    )
+    # A PostgreSQL URL on a port where nothing listens.
+    engine = create_engine(f"postgresql+asyncpg://club@127.0.0.1:{unused_port()}/club")
+    club = bootstrap(club_settings(), engine=engine, transport=transport)
 
-    await drain(relay)
+    with serving(create_app(club)) as url, caplog.at_level(logging.WARNING):
+        # One HTTP connection, kept alive from one request to the next.
+        connection = http.client.HTTPConnection(urlsplit(url).netloc, timeout=5)
+        answers = []
+        for _ in range(2):
+            connection.request("GET", f"/books/{uuidgen(1)}")
+            response = connection.getresponse()
+            answers.append((response.status, response.getheader("Retry-After")))
+            response.read()
+        connection.close()
 
-    after = scrape_relay()
-    assert increase(before, after, "outbox_relay_sent_total") == 1
-    assert increase(before, after, "outbox_relay_failed_total") == 1
-    assert increase(before, after, "outbox_relay_dead_total") == 0
-
-
-@ONE_BOOK
-async def test_the_relay_counts_what_it_parks_as_dead(
-    books: list[Book], engine: AsyncEngine
-) -> None:
-    before = scrape_relay()
-    relay = OutboxRelay(engine, FlakyEventstreamTransport(failures=1), max_attempts=1)
-
-    await drain(relay)
-
-    after = scrape_relay()
-    assert increase(before, after, "outbox_relay_sent_total") == 0
-    assert increase(before, after, "outbox_relay_failed_total") == 1
-    assert increase(before, after, "outbox_relay_dead_total") == 1
-
-
-@ONE_BOOK
-async def test_the_relay_measures_how_far_behind_the_stream_is(
-    books: list[Book], engine: AsyncEngine
-) -> None:
-    relay = OutboxRelay(
-        engine, FlakyEventstreamTransport(failures=1), backoff=timedelta(0)
-    )
-    oldest_pending = "outbox_relay_oldest_pending_seconds"
-
-    await relay.send_pending()
-    waited = value(scrape_relay(), oldest_pending)
-    await relay.send_pending()
-
-    # The book's event waited from its registration to the failed attempt.
-    assert 0 < waited < 60
-    assert value(scrape_relay(), oldest_pending) == 0
+    assert answers == [(503, "1"), (503, "1")]
+    # One line in the log for each request, without a traceback.
+    logged = [record for record in caplog.records if record.name == "http_edges.errors"]
+    assert len(logged) == 2
+    for record in logged:
+        assert record.exc_info is None
+        assert record.getMessage().startswith(
+            f"GET /books/{uuidgen(1)}: 503, the database is unavailable: "
+        )

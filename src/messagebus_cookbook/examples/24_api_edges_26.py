@@ -1,116 +1,91 @@
-"""Safe retries: a request sent again with its ``Idempotency-Key`` gets its answer.
+"""The first response to each ``Idempotency-Key``, kept with its effect.
 
-``answer_once`` handles a write in one transaction: it replays the response
-kept for the key, if any; otherwise it runs the effect and keeps the
-response in the transaction of the effect. The same key sent with another
-request is refused with 422.
+A service's unit of work gives its handlers and its API a
+``KeptResponses`` repository on the connection of the transaction: the
+response is kept if, and only if, the effect is committed.
 """
 
-import hashlib
-from collections.abc import Awaitable, Callable
+import abc
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Header, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from messagebus import AsyncAbstractUnitOfWork
-from starlette.exceptions import HTTPException
-
-from http_edges.kept_responses import KeptResponse, KeyTaken
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="a key of the client's choosing, unique per request: the "
-        "same request sent again with it gets the first response",
-    ),
-]
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What a write answers once its effect is committed."""
+class KeptResponse:
+    """What a request with an ``Idempotency-Key`` was answered."""
 
+    key: str
+    # The SHA-256 of the request's method, path and body.
+    fingerprint: str
     status_code: int
     body: Any
     location: str | None = None
 
 
-async def fingerprint(request: Request) -> str:
-    """The SHA-256 of the request's method, path and body."""
-    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
-    digest.update(await request.body())
-    return digest.hexdigest()
+class KeyTaken(Exception):
+    """Another request has kept a response under this key meanwhile."""
 
 
-def respond(answer: Answer | KeptResponse, replayed: bool = False) -> JSONResponse:
-    headers = {"Location": answer.location} if answer.location else {}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
+class AbstractKeptResponses(abc.ABC):
+    @abc.abstractmethod
+    async def find(self, key: str) -> KeptResponse | None:
+        """The response kept under ``key``, if any."""
+
+    @abc.abstractmethod
+    async def keep(self, response: KeptResponse) -> None:
+        """Keep ``response``; raise ``KeyTaken`` if its key is kept already."""
 
 
-def replay(kept: KeptResponse, fingerprint: str) -> JSONResponse:
-    """The kept response again, if it answered the same request."""
-    if kept.fingerprint != fingerprint:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "idempotency_key_reused",
-                    "loc": ("header", "Idempotency-Key"),
-                    "msg": "this key was sent with another request before",
-                }
-            ]
+def kept_responses_table(metadata: MetaData, name: str = "kept_responses") -> Table:
+    """The table of the kept responses, named ``name``, on ``metadata``."""
+    return Table(
+        name,
+        metadata,
+        Column("key", String(200), primary_key=True),
+        Column("fingerprint", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("body", JSON, nullable=False),
+        Column("location", Text, nullable=True),
+    )
+
+
+class SQLKeptResponses(AbstractKeptResponses):
+    """Kept responses in ``table``, on the connection of a transaction."""
+
+    def __init__(self, connection: AsyncConnection, table: Table) -> None:
+        self.connection = connection
+        self.table = table
+
+    async def find(self, key: str) -> KeptResponse | None:
+        result = await self.connection.execute(
+            select(self.table).where(self.table.c.key == key)
         )
-    return respond(kept, replayed=True)
+        row = result.one_or_none()
+        if row is None:
+            return None
+        return KeptResponse(
+            key=row.key,
+            fingerprint=row.fingerprint,
+            status_code=row.status_code,
+            body=row.body,
+            location=row.location,
+        )
 
-
-async def answer_once(
-    unit_of_work: Callable[[], AsyncAbstractUnitOfWork[Any, Any, Any]],
-    key: str | None,
-    fingerprint: str,
-    effect: Callable[[Any], Awaitable[Answer]],
-) -> JSONResponse:
-    """Run ``effect`` in a transaction and answer, or replay the kept answer.
-
-    ``effect`` gets the transaction, and raises ``HTTPException`` to refuse:
-    its transaction is rolled back. The unit of work has ``responses``.
-    """
-    refusal: HTTPException | KeyTaken
-    async with unit_of_work() as transaction:
-        kept = None if key is None else await transaction.responses.find(key)
-        if kept is not None:
-            await transaction.rollback()
-            return replay(kept, fingerprint)
+    async def keep(self, response: KeptResponse) -> None:
         try:
-            answer = await effect(transaction)
-            if key is not None:
-                await transaction.responses.keep(
-                    KeptResponse(
-                        key,
-                        fingerprint,
-                        answer.status_code,
-                        answer.body,
-                        answer.location,
+            async with self.connection.begin_nested():
+                await self.connection.execute(
+                    self.table.insert().values(
+                        key=response.key,
+                        fingerprint=response.fingerprint,
+                        status_code=response.status_code,
+                        body=response.body,
+                        location=response.location,
                     )
                 )
-        except (HTTPException, KeyTaken) as error:
-            await transaction.rollback()
-            refusal = error
-        else:
-            await transaction.commit()
-            return respond(answer)
-    if key is not None:
-        # The same request, sent twice at once, may have been answered
-        # meanwhile: its twin then failed on what the first one wrote.
-        async with unit_of_work() as transaction:
-            kept = await transaction.responses.find(key)
-            await transaction.rollback()
-        if kept is not None:
-            return replay(kept, fingerprint)
-    raise refusal
+        except IntegrityError as error:
+            raise KeyTaken(response.key) from error

@@ -1,200 +1,107 @@
-"""python -m reading_club.web: the HTTP API of the club."""
+"""The migrations make exactly the tables of the metadata, on each database."""
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from typing import Annotated
-from uuid import UUID
+from pathlib import Path
+from typing import Any
 
-import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
-from messagebus import AsyncUnitOfWorkTransaction
-from prometheus_client import start_http_server
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from lastuuid.dummies import uuidgen
+from sqlalchemy import Connection, String, Uuid, column, inspect, select, table
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from http_edges.auth import AUTH_RESPONSES, ApiKeys, require
-from http_edges.errors import (
-    READ_RESPONSES,
-    WRITE_RESPONSES,
-    Refusal,
-    install_error_handlers,
+from reading_club.adapters.uow_sqla.orm import books, metadata
+
+ALEMBIC_INI = Path(__file__).parents[2] / "alembic.ini"
+# The books table as revision 0001 made it: the metadata knows only the latest.
+BOOKS_OF_REVISION_0001 = table(
+    "books",
+    column("id", Uuid),
+    column("title", String),
+    column("author", String),
+    column("isbn", String),
 )
-from http_edges.idempotency import Answer, IdempotencyKey, answer_once, fingerprint
-from http_edges.limits import LimitBodySize
-from http_edges.text import OneLine
-from reading_club.bootstrap import ReadingClub, bootstrap
-from reading_club.cli import argument_parser, read_settings
-from reading_club.domain.isbn import normalize_isbn
-from reading_club.domain.messages import RegisterBookV2
-from reading_club.service.repositories import (
-    BookRepositoryOperationResult,
-    BookRepositoryResult,
-)
-from reading_club.service.unit_of_work import AbstractUnitOfWork
-
-# Seconds a stopping server waits for the requests in flight.
-GRACEFUL_SHUTDOWN_TIMEOUT = 3
-# Bytes of a request's body: a book takes less than 8 KiB.
-MAX_BODY_SIZE = 64 * 1024
-
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), OneLine
-]
-AuthorName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine
-]
-# ASCII digits only, as the contract says; the check digit, which no
-# pattern can say, is checked next.
-IsbnAsSent = Annotated[
-    str,
-    StringConstraints(pattern=r"^[0-9Xx -]{10,17}$"),
-    AfterValidator(normalize_isbn),
-]
 
 
-class NewBook(BaseModel):
-    """A book to register."""
+def upgrade_to_head(connection: Connection) -> None:
+    """``alembic upgrade head``, on the test's connection."""
+    config = Config(ALEMBIC_INI)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
-    model_config = ConfigDict(extra="forbid")
 
-    title: Title = Field(examples=["Domain Driven Design"])
-    authors: list[AuthorName] = Field(
-        min_length=1, max_length=20, examples=[["Eric Evans"]]
+def differences(connection: Connection) -> list[Any]:
+    """What ``alembic revision --autogenerate`` would write: nothing, we hope."""
+    found: list[Any] = compare_metadata(
+        MigrationContext.configure(connection), metadata
     )
-    isbn: IsbnAsSent = Field(
-        description="an ISBN-10 or ISBN-13, with or without hyphens or spaces",
-        examples=["0-321-12521-5"],
-    )
+    return found
 
 
-class RegisteredBook(BaseModel):
-    """The id of the book the club registered."""
-
-    id: UUID
+def table_names(connection: Connection) -> list[str]:
+    return sorted(inspect(connection).get_table_names())
 
 
-class BookDetails(BaseModel):
-    """A book of the club."""
-
-    id: UUID
-    title: str
-    authors: list[str]
-    isbn: str = Field(description="the ISBN-13, in digits")
-
-
-def get_club(request: Request) -> ReadingClub:
-    """The club the app was created with."""
-    club: ReadingClub = request.app.state.club
-    return club
-
-
-Club = Annotated[ReadingClub, Depends(get_club)]
-router = APIRouter()
+async def test_the_migrations_make_the_tables_of_the_metadata(
+    empty_engine: AsyncEngine,
+) -> None:
+    async with empty_engine.begin() as connection:
+        await connection.run_sync(upgrade_to_head)
+    async with empty_engine.connect() as connection:
+        assert await connection.run_sync(table_names) == [
+            "alembic_version",
+            "books",
+            "kept_responses",
+            "messages",
+            "outbox",
+        ]
+        assert await connection.run_sync(differences) == []
 
 
-@router.post(
-    "/books",
-    status_code=201,
-    dependencies=[require("books:write")],
-    responses={
-        201: {"headers": {"Location": {"description": "the URL of the new book"}}},
-        409: {"model": Refusal, "description": "ISBN already registered"},
-        **WRITE_RESPONSES,
-        **AUTH_RESPONSES,
-    },
-)
-async def register_book(
-    new_book: NewBook,
-    club: Club,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    """Register a book; its ``book_registered`` event waits in the outbox."""
-    command = RegisterBookV2(
-        title=new_book.title, authors=new_book.authors, isbn=new_book.isbn
-    )
+def migrate_to(connection: Connection, revision: str) -> None:
+    """``alembic upgrade`` or ``downgrade`` to ``revision``, on the connection."""
+    config = Config(ALEMBIC_INI)
+    config.attributes["connection"] = connection
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is not None and current > revision:
+        command.downgrade(config, revision)
+    else:
+        command.upgrade(config, revision)
 
-    async def register(
-        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
-    ) -> Answer:
-        result: BookRepositoryOperationResult = await club.bus.handle(
-            command, transaction
+
+async def test_the_authors_survive_an_upgrade_and_a_downgrade(
+    empty_engine: AsyncEngine,
+) -> None:
+    async with empty_engine.begin() as connection:
+        await connection.run_sync(migrate_to, "0001")
+        await connection.execute(
+            BOOKS_OF_REVISION_0001.insert().values(
+                id=uuidgen(1),
+                title="Domain Driven Design",
+                author="Eric Evans",
+                isbn="9780321125217",
+            )
         )
-        if result.is_err():
-            raise HTTPException(409, f"the ISBN {new_book.isbn} is already registered")
-        return Answer(
-            201,
-            RegisteredBook(id=command.id).model_dump(mode="json"),
-            location=str(request.url_for("read_book", id=command.id)),
+        await connection.run_sync(migrate_to, "0002")
+        upgraded = (await connection.execute(select(books.c.authors))).scalars().all()
+        await connection.execute(
+            books.insert().values(
+                id=uuidgen(2),
+                title="Architecture Patterns with Python",
+                authors=["Harry Percival", "Bob Gregory"],
+                isbn="9781492052203",
+            )
+        )
+        await connection.run_sync(migrate_to, "0001")
+        downgraded = await connection.execute(
+            select(BOOKS_OF_REVISION_0001.c.author).order_by(
+                BOOKS_OF_REVISION_0001.c.title
+            )
         )
 
-    return await answer_once(
-        club.unit_of_work, idempotency_key, await fingerprint(request), register
-    )
-
-
-@router.get(
-    "/books/{id}",
-    responses={
-        404: {"model": Refusal, "description": "No book with this id"},
-        **READ_RESPONSES,
-    },
-)
-async def read_book(id: UUID, club: Club) -> BookDetails:
-    """The book of this id."""
-    async with club.unit_of_work() as transaction:
-        result: BookRepositoryResult = await transaction.books.by_id(id)
-        await transaction.rollback()
-    if result.is_err():
-        raise HTTPException(404, f"no book has the id {id}")
-    book = result.unwrap()
-    return BookDetails(
-        id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
-    )
-
-
-def create_app(club: ReadingClub) -> FastAPI:
-    """The HTTP API of ``club``; the club is closed when the server stops."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await club.close()
-
-    app = FastAPI(title="Reading club", version="0.1.0", lifespan=lifespan)
-    app.state.club = club
-    app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_SIZE)
-    app.state.api_keys = ApiKeys(club.settings.api_keys)
-    install_error_handlers(app, router)
-    app.include_router(router)
-    return app
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argument_parser(
-        "python -m reading_club.web",
-        "Serve the HTTP API of the club, until SIGTERM or SIGINT.",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
-    parser.add_argument("--port", type=int, default=8000, help="default: %(default)s")
-    parser.add_argument(
-        "--metrics-port",
-        type=int,
-        help="serve the metrics on http://127.0.0.1:PORT/metrics, not on the API",
-    )
-    arguments = parser.parse_args(argv)
-    club = bootstrap(read_settings(parser))
-    if arguments.metrics_port is not None:
-        # A thread of its own, on loopback: Prometheus scrapes it, not clients.
-        start_http_server(arguments.metrics_port, "127.0.0.1")
-    uvicorn.run(
-        create_app(club),
-        host=arguments.host,
-        port=arguments.port,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_TIMEOUT,
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    assert upgraded == [["Eric Evans"]]
+    assert downgraded.scalars().all() == [
+        "Harry Percival, Bob Gregory",
+        "Eric Evans",
+    ]

@@ -1,26 +1,50 @@
-"""What the main of every process of the reviews service shares: its settings."""
+"""The settings of the reviews service: read from the environment, here only."""
 
-import argparse
-import os
+from typing import Annotated
 
-from pydantic import ValidationError
+from pydantic import EmailStr, Field, SecretStr, StringConstraints
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from reviews.settings import Settings
+# What the settings keep of an API key: its SHA-256, in hexadecimal.
+KeyHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
-def read_settings(parser: argparse.ArgumentParser) -> Settings:
-    """The settings of the environment; a wrong one stops the process at once."""
-    if "CELERY_BROKER_URL" in os.environ:
-        # Celery would prefer it to REVIEWS_BROKER_URL, without a word.
-        parser.error("CELERY_BROKER_URL is set: unset it, use REVIEWS_BROKER_URL")
-    try:
-        return Settings()
-    except ValidationError as error:
-        # The message names each variable and what is wrong with it, never
-        # the value given, nor a key of it: either may hold a password.
-        parser.error(
-            "; ".join(
-                f"REVIEWS_{str(problem['loc'][0]).upper()}: {problem['msg']}"
-                for problem in error.errors()
-            )
-        )
+class Settings(BaseSettings):
+    """What the reviews service reads from ``REVIEWS_*`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="REVIEWS_", frozen=True)
+
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite+aiosqlite:///reviews.db"),
+        description="the database of the reviews service, a SQLAlchemy URL",
+    )
+    broker_url: SecretStr = Field(
+        default=SecretStr("amqp://guest:guest@localhost:5672//"),
+        description="the broker of the club's event stream",
+    )
+    api_keys: dict[KeyHash, list[str]] = Field(
+        default_factory=dict,
+        description="the SHA-256 of each API key, and its rights, in JSON: "
+        '{"<sha256>": ["reviews:write"]}; python -m http_edges.auth reviews:write '
+        "makes a key and its entry",
+    )
+    mails_per_address: int = Field(
+        default=3, ge=0, description="mails an address may get in a period"
+    )
+    mail_period: float = Field(
+        default=86400, gt=0, description="the period of that bound, in seconds"
+    )
+    smtp_host: str = Field(
+        default="localhost",
+        description="the SMTP server that sends the service's mails",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="its port")
+    smtp_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        description="the seconds each step of a talk with the SMTP server may take",
+    )
+    mail_sender: EmailStr = Field(
+        default="reviews@reading-club.example",
+        description="the address the service's mails come from",
+    )

@@ -1,78 +1,30 @@
-"""The composition root: the reviews service's processes build their objects here."""
+"""What the main of every process of the reviews service shares: its settings."""
 
-from dataclasses import dataclass
-from datetime import timedelta
+import argparse
+import os
 
-from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
-from sqlalchemy.ext.asyncio import AsyncEngine
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
-from reviews.adapters.eventstream import CeleryBatchTransport, create_celery_app
-from reviews.adapters.mail import SMTPMailer
-from reviews.adapters.orm import create_engine
-from reviews.adapters.relay import OutboxRelay
-from reviews.adapters.uow import SQLUnitOfWork
-from reviews.service.mail import AbstractMailer
-from reviews.service.unit_of_work import AbstractUnitOfWork
 from reviews.settings import Settings
 
 
-@dataclass(frozen=True)
-class Reviews:
-    """The objects a process of the reviews service works with, built once."""
-
-    settings: Settings
-    engine: AsyncEngine
-    bus: AsyncMessageBus[AbstractUnitOfWork]
-    transport: AsyncAbstractEventstreamTransport
-
-    def unit_of_work(self) -> AbstractUnitOfWork:
-        """A new unit of work on the service's database: one per message."""
-        return SQLUnitOfWork(
-            self.engine,
-            mails_per_address=self.settings.mails_per_address,
-            mail_period=timedelta(seconds=self.settings.mail_period),
+def read_settings(parser: argparse.ArgumentParser) -> Settings:
+    """The settings of the environment; a wrong one stops the process at once."""
+    if "CELERY_BROKER_URL" in os.environ:
+        # Celery would prefer it to REVIEWS_BROKER_URL, without a word.
+        parser.error("CELERY_BROKER_URL is set: unset it, use REVIEWS_BROKER_URL")
+    try:
+        return Settings()
+    except SettingsError as error:
+        # A variable that is not JSON where JSON is expected, as API_KEYS.
+        parser.error(f"{error}: {error.__cause__}")
+    except ValidationError as error:
+        # The message names each variable and what is wrong with it, never
+        # the value given, nor a key of it: either may hold a password.
+        parser.error(
+            "; ".join(
+                f"REVIEWS_{str(problem['loc'][0]).upper()}: {problem['msg']}"
+                for problem in error.errors()
+            )
         )
-
-    def mailer(self) -> AbstractMailer:
-        """A new mailer, for the mails of one transaction."""
-        return SMTPMailer(
-            self.settings.smtp_host,
-            self.settings.smtp_port,
-            self.settings.mail_sender,
-            self.settings.smtp_timeout,
-        )
-
-    def relay(self) -> OutboxRelay:
-        """A relay from the service's outbox to its own stream."""
-        return OutboxRelay(self.engine, self.transport)
-
-    async def close(self) -> None:
-        """Close the connections of the engine and of the broker."""
-        await self.engine.dispose()
-        if isinstance(self.transport, CeleryBatchTransport):
-            self.transport.celery.close()
-
-
-def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
-    """The bus of the reviews service, with every handler of its service layer."""
-    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
-    bus.scan("reviews.service.handlers")
-    return bus
-
-
-def bootstrap(
-    settings: Settings,
-    *,
-    engine: AsyncEngine | None = None,
-    transport: AsyncAbstractEventstreamTransport | None = None,
-) -> Reviews:
-    """Build the service from its settings; pass a piece to use it instead."""
-    if engine is None:
-        engine = create_engine(settings.database_url.get_secret_value())
-    if transport is None:
-        transport = CeleryBatchTransport(
-            create_celery_app(settings.broker_url.get_secret_value())
-        )
-    return Reviews(
-        settings=settings, engine=engine, bus=create_bus(), transport=transport
-    )

@@ -1,149 +1,78 @@
-"""python -m reviews.worker: the reviews service listens to the club's stream."""
+"""The composition root: the reviews service's processes build their objects here."""
 
-import argparse
-import asyncio
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from dataclasses import dataclass
+from datetime import timedelta
 
-from celery import Celery, Task
-from celery.exceptions import Reject
-from celery.utils.log import get_task_logger
-from kombu import Exchange, Queue, binding
-from sqlalchemy.pool import NullPool
+from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reviews.adapters.faults import explain, is_passing
+from reviews.adapters.eventstream import CeleryBatchTransport, create_celery_app
+from reviews.adapters.mail import SMTPMailer
 from reviews.adapters.orm import create_engine
+from reviews.adapters.relay import OutboxRelay
 from reviews.adapters.uow import SQLUnitOfWork
-from reviews.bootstrap import create_bus
-from reviews.cli import read_settings
-from reviews.service.consumer import (
-    READ_TYPES,
-    Outcome,
-    consume,
-    describe,
-    keep_as_dead_letter,
-    one_line,
-)
+from reviews.service.mail import AbstractMailer
+from reviews.service.unit_of_work import AbstractUnitOfWork
 from reviews.settings import Settings
 
-logger = get_task_logger(__name__)
 
-# What the club publishes, and the service relies on: its task's name and
-# its exchange. The service repeats them rather than import the club.
-STREAM_TASK = "reading_club.eventstream"
-STREAM_EXCHANGE = Exchange("reading_club.events", type="topic")
-# The service's own queue: it gets every envelope of the types it reads,
-# the older versions it upcasts included.
-QUEUE = Queue(
-    "reviews",
-    bindings=[binding(STREAM_EXCHANGE, routing_key=type) for type in READ_TYPES],
-)
-# Seconds a connection to the broker may take.
-BROKER_TIMEOUT = 5.0
-# Seconds before an envelope that met a passing fault is tried again: 1, 2,
-# 4... and 60 at most, for as long as the fault lasts.
-RETRY_DELAY_MAX = 60
+@dataclass(frozen=True)
+class Reviews:
+    """The objects a process of the reviews service works with, built once."""
+
+    settings: Settings
+    engine: AsyncEngine
+    bus: AsyncMessageBus[AbstractUnitOfWork]
+    transport: AsyncAbstractEventstreamTransport
+
+    def unit_of_work(self) -> AbstractUnitOfWork:
+        """A new unit of work on the service's database: one per message."""
+        return SQLUnitOfWork(
+            self.engine,
+            mails_per_address=self.settings.mails_per_address,
+            mail_period=timedelta(seconds=self.settings.mail_period),
+        )
+
+    def mailer(self) -> AbstractMailer:
+        """A new mailer, for the mails of one transaction."""
+        return SMTPMailer(
+            self.settings.smtp_host,
+            self.settings.smtp_port,
+            self.settings.mail_sender,
+            self.settings.smtp_timeout,
+        )
+
+    def relay(self) -> OutboxRelay:
+        """A relay from the service's outbox to its own stream."""
+        return OutboxRelay(self.engine, self.transport)
+
+    async def close(self) -> None:
+        """Close the connections of the engine and of the broker."""
+        await self.engine.dispose()
+        if isinstance(self.transport, CeleryBatchTransport):
+            self.transport.celery.close()
 
 
-def create_worker_app(settings: Settings) -> Celery:
-    """The Celery app of the reviews service, with its task of the stream."""
-    app = Celery("reviews", broker=settings.broker_url.get_secret_value())
-    app.conf.update(
-        accept_content=["json"],
-        task_serializer="json",
-        task_queues=[QUEUE],
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        broker_connection_timeout=BROKER_TIMEOUT,
-        broker_transport_options={
-            # A retry's copy is sent, and confirmed by an AMQP broker, before
-            # the envelope is acknowledged: never one less.
-            "confirm_publish": True,
-            "socket_connect_timeout": BROKER_TIMEOUT,
-            "socket_timeout": BROKER_TIMEOUT,
-        },
+def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    """The bus of the reviews service, with every handler of its service layer."""
+    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
+    bus.scan("reviews.service.handlers")
+    return bus
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    transport: AsyncAbstractEventstreamTransport | None = None,
+) -> Reviews:
+    """Build the service from its settings; pass a piece to use it instead."""
+    if engine is None:
+        engine = create_engine(settings.database_url.get_secret_value())
+    if transport is None:
+        transport = CeleryBatchTransport(
+            create_celery_app(settings.broker_url.get_secret_value())
+        )
+    return Reviews(
+        settings=settings, engine=engine, bus=create_bus(), transport=transport
     )
-    # No pool: each task runs in an event loop of its own.
-    engine = create_engine(settings.database_url.get_secret_value(), poolclass=NullPool)
-    bus = create_bus()
-
-    def unit_of_work() -> SQLUnitOfWork:
-        return SQLUnitOfWork(engine)
-
-    @app.task(name=STREAM_TASK, shared=False, bind=True, max_retries=None)
-    def eventstream(task: Task[Any, str], envelope: Any) -> str:
-        try:
-            outcome = asyncio.run(consume(envelope, bus, unit_of_work))
-        except Exception as error:
-            if is_passing(error):
-                try_again_later(task, envelope, error)
-            # A bug, or data the service cannot take: a retry would fail
-            # again, and an acknowledged failure would lose the envelope.
-            reason = f"{error.__class__.__name__}: {one_line(error)}"
-            try:
-                outcome = asyncio.run(
-                    keep_as_dead_letter(envelope, reason, unit_of_work)
-                )
-            except Exception as failure:
-                # Not kept: acknowledged now, the envelope would be lost.
-                try_again_later(task, envelope, failure)
-        summary = f"{describe(envelope)}: {outcome.value}"
-        if outcome is Outcome.dead_lettered:
-            logger.warning(summary)
-        else:
-            logger.info(summary)
-        return outcome.value
-
-    return app
-
-
-def try_again_later(task: Task[Any, str], envelope: Any, error: Exception) -> NoReturn:
-    """Put the envelope back on the service's queue, to be tried after a wait.
-
-    The copy is sent before the envelope is acknowledged. If the broker
-    does not take it, the envelope is handed back to the broker instead.
-    """
-    delay = min(2**task.request.retries, RETRY_DELAY_MAX)
-    logger.warning(
-        "%s: tried again in %d s: %s", describe(envelope), delay, explain(error)
-    )
-    try:
-        # To the service's own queue: the task's own route is the club's
-        # exchange, which would give every service the envelope again.
-        raise task.retry(exc=error, countdown=delay, queue=QUEUE.name)
-    except Reject as not_sent:
-        # Celery rejects the envelope when the broker did not take the copy,
-        # and the broker drops what is rejected: have it requeued instead.
-        raise Reject(not_sent, requeue=True) from error
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m reviews.worker",
-        description="Handle the club's envelopes the reviews service reads, "
-        "until SIGTERM or SIGINT. Settings: REVIEWS_DATABASE_URL, "
-        "REVIEWS_BROKER_URL.",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=2,
-        help="envelopes handled at once, one process each (default: %(default)s)",
-    )
-    arguments = parser.parse_args(argv)
-    app = create_worker_app(read_settings(parser))
-    status: int | None = app.start(
-        [
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={arguments.concurrency}",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname=reviews@%h",
-        ]
-    )
-    return status or 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

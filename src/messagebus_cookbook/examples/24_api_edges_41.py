@@ -1,56 +1,52 @@
-"""How Alembic reaches the reviews database: alembic -n reviews ..."""
+"""python -m reviews.rebuild: make the read model again from the recorded events."""
 
+import argparse
 import asyncio
-import logging.config
-from typing import Any, Literal
+from collections.abc import Sequence
 
-from alembic import context
-from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import Connection, TypeDecorator
+from sqlalchemy.exc import DBAPIError
 
-from reviews.adapters.orm import create_engine, metadata
-from reviews.settings import Settings
-
-config = context.config
+from reviews.adapters.orm import create_engine
+from reviews.adapters.rebuild import Rebuilt, rebuild_summaries
+from reviews.cli import read_settings
 
 
-def render_item(
-    type_: str, item: Any, autogen_context: AutogenContext
-) -> str | Literal[False]:
-    """Write a type of ours as the type it stores: a revision imports no app code."""
-    if type_ == "type" and isinstance(item, TypeDecorator):
-        return f"sa.{item.impl!r}"
-    return False
-
-
-def run_migrations(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=metadata,
-        # SQLite cannot ALTER most of a table: batch mode copies it instead.
-        render_as_batch=True,
-        render_item=render_item,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-async def run_on_the_database_of_the_settings() -> None:
-    engine = create_engine(Settings().database_url.get_secret_value())
+async def rebuild(database_url: str) -> Rebuilt:
+    engine = create_engine(database_url)
     try:
-        async with engine.connect() as connection:
-            await connection.run_sync(run_migrations)
+        return await rebuild_summaries(engine)
     finally:
         await engine.dispose()
 
 
-if context.is_offline_mode():
-    raise SystemExit("the reviews service's migrations run online only")
-# A test passes its connection: it reads neither the settings nor the logging.
-connection = config.attributes.get("connection")
-if connection is None:
-    if config.config_file_name is not None:
-        logging.config.fileConfig(config.config_file_name)
-    asyncio.run(run_on_the_database_of_the_settings())
-else:
-    run_migrations(connection)
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reviews.rebuild",
+        description="Drop the summaries of the books' reviews and make them "
+        "again from the books the service knows and the book_reviewed events "
+        "of its outbox, in one transaction: a rebuild that stops, SIGTERM "
+        "included, changes nothing. Settings: REVIEWS_DATABASE_URL.",
+    )
+    parser.parse_args(argv)
+    settings = read_settings(parser)
+    try:
+        rebuilt = asyncio.run(rebuild(settings.database_url.get_secret_value()))
+    except (DBAPIError, OSError) as error:
+        parser.exit(
+            1,
+            f"{parser.prog}: nothing changed: {error}\n"
+            "Is the database up, and migrated (alembic -n reviews upgrade head)?\n",
+        )
+    print(
+        f"rebuilt the summaries of {counted(rebuilt.books, 'book')} "
+        f"from {counted(rebuilt.reviews, 'review')}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,121 +1,74 @@
-"""The tables of the reviews service, in a database of its own."""
+"""A wrong setting stops a process with its name, never with a secret."""
 
+import argparse
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    CheckConstraint,
-    Column,
-    DateTime,
-    ForeignKey,
-    Identity,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    Uuid,
-    func,
-    make_url,
+import pytest
+from pydantic_settings import BaseSettings
+
+import reading_club.cli
+import reading_club.settings
+import reviews.cli
+import reviews.settings
+
+PASSWORD = "correct-horse-battery-staple"
+SERVICES = [
+    pytest.param("READING_CLUB_", reading_club.settings.Settings, id="reading club"),
+    pytest.param("REVIEWS_", reviews.settings.Settings, id="reviews"),
+]
+READ_SETTINGS: dict[str, Callable[[argparse.ArgumentParser], Any]] = {
+    "READING_CLUB_": reading_club.cli.read_settings,
+    "REVIEWS_": reviews.cli.read_settings,
+}
+
+
+@pytest.mark.parametrize(("prefix", "settings_class"), SERVICES)
+def test_settings_hide_the_passwords_of_their_urls(
+    monkeypatch: pytest.MonkeyPatch, prefix: str, settings_class: type[BaseSettings]
+) -> None:
+    url = f"postgresql+asyncpg://club:{PASSWORD}@db.example/club"
+    monkeypatch.setenv(f"{prefix}DATABASE_URL", url)
+    monkeypatch.setenv(f"{prefix}BROKER_URL", f"amqp://club:{PASSWORD}@mq.example//")
+
+    settings = settings_class()
+
+    assert PASSWORD not in repr(settings)
+    assert PASSWORD not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize("prefix", READ_SETTINGS)
+@pytest.mark.parametrize(
+    ("api_keys", "error"),
+    [
+        pytest.param(
+            # A key itself, where its hash belongs.
+            f'{{"{PASSWORD}": "books:write"}}',
+            "{prefix}API_KEYS: String should match pattern '^[0-9a-f]{{64}}$'; "
+            "{prefix}API_KEYS: Input should be a valid list",
+            id="not a hash",
+        ),
+        pytest.param(
+            f"{PASSWORD} books:write",
+            'error parsing value for field "api_keys" from source '
+            '"EnvSettingsSource": Expecting value: line 1 column 1 (char 0)',
+            id="not JSON",
+        ),
+    ],
 )
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+def test_a_wrong_setting_is_named_without_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    prefix: str,
+    api_keys: str,
+    error: str,
+) -> None:
+    monkeypatch.setenv(f"{prefix}API_KEYS", api_keys)
 
-from http_edges.kept_responses import kept_responses_table
-from transactional_outbox.table import UTCDateTime, outbox_table
+    with pytest.raises(SystemExit) as stopped:
+        READ_SETTINGS[prefix](argparse.ArgumentParser(prog="process"))
 
-# Seconds to connect to PostgreSQL, and for a statement to answer.
-CONNECT_TIMEOUT = 5.0
-STATEMENT_TIMEOUT = 30.0
-
-metadata = MetaData()
-
-books = Table(
-    "books",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("title", String, nullable=False),
-)
-
-reviews = Table(
-    "reviews",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("book_id", Uuid, ForeignKey("books.id"), nullable=False, index=True),
-    Column("reviewer", String, nullable=False),
-    Column("rating", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_from_1_to_5"),
-)
-
-# The read model: one row per book, rewritten by each of its reviews.
-review_summaries = Table(
-    "review_summaries",
-    metadata,
-    Column("book_id", Uuid, primary_key=True),
-    Column("title", String, nullable=False),
-    Column("reviews", Integer, nullable=False),
-    Column("rating_total", Integer, nullable=False),
-    # The newest reviews, as the API gives them.
-    Column("latest", JSON, nullable=False),
-)
-
-# What the service publishes, written in the transaction of its effect.
-outbox = outbox_table(metadata)
-
-# The envelopes whose effect is committed: one row per message id.
-inbox = Table(
-    "inbox",
-    metadata,
-    Column("message_id", Uuid, primary_key=True),
-    Column("type", String, nullable=False),
-    Column(
-        "received_at",
-        DateTime(timezone=True),
-        nullable=False,
-        server_default=func.now(),
-    ),
-)
-
-dead_letters = Table(
-    "dead_letters",
-    metadata,
-    # SQLite numbers INTEGER primary keys only.
-    Column(
-        "position",
-        BigInteger().with_variant(Integer, "sqlite"),
-        Identity(),
-        primary_key=True,
-    ),
-    Column("envelope", JSON, nullable=False),
-    Column("error", Text, nullable=False),
-    Column(
-        "received_at",
-        DateTime(timezone=True),
-        nullable=False,
-        server_default=func.now(),
-    ),
-)
-
-
-# The first response to each Idempotency-Key, kept with its review.
-kept_responses = kept_responses_table(metadata)
-
-# The mails sent to each address in each period, to bound them.
-mail_quota = Table(
-    "mail_quota",
-    metadata,
-    Column("address", String(320), primary_key=True),
-    Column("period_start", UTCDateTime, primary_key=True),
-    Column("mails", Integer, nullable=False),
-)
-
-
-def create_engine(url: str, **options: Any) -> AsyncEngine:
-    """The engine of the service's database; PostgreSQL gives up in time."""
-    if make_url(url).get_backend_name() == "postgresql":
-        options.setdefault(
-            "connect_args",
-            {"timeout": CONNECT_TIMEOUT, "command_timeout": STATEMENT_TIMEOUT},
-        )
-    return create_async_engine(url, **options)
+    assert stopped.value.code == 2
+    printed = capsys.readouterr().err
+    assert printed.endswith(f"process: error: {error.format(prefix=prefix)}\n")
+    assert PASSWORD not in printed.lower()

@@ -1,70 +1,121 @@
-"""The repositories of the reviews service, its inbox and its dead letters."""
+"""The tables of the reviews service, in a database of its own."""
 
-import abc
-from dataclasses import dataclass
-from uuid import UUID
+from typing import Any
 
-from messagebus import AsyncAbstractRepository
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+    make_url,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from reviews.domain.model import Book, Review
+from http_edges.kept_responses import kept_responses_table
+from transactional_outbox.table import UTCDateTime, outbox_table
+
+# Seconds to connect to PostgreSQL, and for a statement to answer.
+CONNECT_TIMEOUT = 5.0
+STATEMENT_TIMEOUT = 30.0
+
+metadata = MetaData()
+
+books = Table(
+    "books",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String, nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("book_id", Uuid, ForeignKey("books.id"), nullable=False, index=True),
+    Column("reviewer", String, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_from_1_to_5"),
+)
+
+# The read model: one row per book, rewritten by each of its reviews.
+review_summaries = Table(
+    "review_summaries",
+    metadata,
+    Column("book_id", Uuid, primary_key=True),
+    Column("title", String, nullable=False),
+    Column("reviews", Integer, nullable=False),
+    Column("rating_total", Integer, nullable=False),
+    # The newest reviews, as the API gives them.
+    Column("latest", JSON, nullable=False),
+)
+
+# What the service publishes, written in the transaction of its effect.
+outbox = outbox_table(metadata)
+
+# The envelopes whose effect is committed: one row per message id.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("message_id", Uuid, primary_key=True),
+    Column("type", String, nullable=False),
+    Column(
+        "received_at",
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.now(),
+    ),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    # SQLite numbers INTEGER primary keys only.
+    Column(
+        "position",
+        BigInteger().with_variant(Integer, "sqlite"),
+        Identity(),
+        primary_key=True,
+    ),
+    Column("envelope", JSON, nullable=False),
+    Column("error", Text, nullable=False),
+    Column(
+        "received_at",
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.now(),
+    ),
+)
 
 
-class AbstractBookRepository(AsyncAbstractRepository[Book]):
-    """The books the service has heard of."""
+# The first response to each Idempotency-Key, kept with its review.
+kept_responses = kept_responses_table(metadata)
 
-    @abc.abstractmethod
-    async def add(self, model: Book) -> None:
-        """Remember a book."""
-
-    @abc.abstractmethod
-    async def by_id(self, id: UUID) -> Book | None:
-        """The book of that id, or None if the service never heard of it."""
-
-
-class AbstractReviewRepository(AsyncAbstractRepository[Review]):
-    """The reviews of the books."""
-
-    @abc.abstractmethod
-    async def add(self, model: Review) -> None:
-        """Store a new review."""
+# The mails sent to each address in each period, to bound them.
+mail_quota = Table(
+    "mail_quota",
+    metadata,
+    Column("address", String(320), primary_key=True),
+    Column("period_start", UTCDateTime, primary_key=True),
+    Column("mails", Integer, nullable=False),
+)
 
 
-class AbstractMailQuota(abc.ABC):
-    """How many mails each address may get in a period, and has got."""
-
-    @abc.abstractmethod
-    async def take(self, address: str) -> bool:
-        """Count one more mail to ``address``; False once its quota is spent."""
-
-
-class AbstractInbox(abc.ABC):
-    """The ids of the envelopes whose effect is done."""
-
-    @abc.abstractmethod
-    async def first_delivery(self, message_id: UUID, type: str) -> bool:
-        """Record the envelope; False if it was recorded before."""
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """An envelope kept aside, with why it could not be handled."""
-
-    position: int
-    envelope: object
-    error: str
-
-
-class AbstractDeadLetters(abc.ABC):
-    """Envelopes the service could not handle, kept with the reason."""
-
-    @abc.abstractmethod
-    async def add(self, envelope: object, error: str) -> None:
-        """Keep an envelope that trying again would not handle."""
-
-    @abc.abstractmethod
-    async def all(self) -> list[DeadLetter]:
-        """Every dead letter, the oldest first."""
-
-    @abc.abstractmethod
-    async def take(self, position: int) -> DeadLetter | None:
-        """Remove a dead letter and give it; None if there is none there."""
+def create_engine(url: str, **options: Any) -> AsyncEngine:
+    """The engine of the service's database; PostgreSQL gives up in time."""
+    if make_url(url).get_backend_name() == "postgresql":
+        options.setdefault(
+            "connect_args",
+            {"timeout": CONNECT_TIMEOUT, "command_timeout": STATEMENT_TIMEOUT},
+        )
+    return create_async_engine(url, **options)

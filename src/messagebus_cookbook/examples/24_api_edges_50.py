@@ -1,51 +1,85 @@
-"""The queries of the reviews service: they read, and never write."""
+"""The reviews migrations make exactly the tables of its metadata."""
 
+from pathlib import Path
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, select
 
-from reviews.adapters.orm import review_summaries, reviews
-from reviews.domain.model import Review
-from reviews.service.read_model import ReviewSummary
+from reviews.adapters.orm import books, create_engine, metadata, review_summaries
+from tests.reviews.conftest import DOMAIN_DRIVEN_DESIGN_ID
 
-
-def summary_of(row: Row[Any]) -> ReviewSummary:
-    """The summary that a row of the read model stores."""
-    return ReviewSummary.model_validate(row._mapping)
+ALEMBIC_INI = Path(__file__).parents[2] / "alembic.ini"
 
 
-def row_of(summary: ReviewSummary) -> dict[str, Any]:
-    """The row of the read model that stores a summary."""
-    return {
-        "book_id": summary.book_id,
-        "title": summary.title,
-        "reviews": summary.reviews,
-        "rating_total": summary.rating_total,
-        "latest": [review.model_dump(mode="json") for review in summary.latest],
-    }
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """``alembic -n reviews upgrade <revision>``, on the test's connection."""
+    config = Config(ALEMBIC_INI, ini_section="reviews")
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
 
 
-async def review_summary(engine: AsyncEngine, book_id: UUID) -> ReviewSummary | None:
-    """The summary of a book's reviews; None for a book the service has not heard of."""
-    async with engine.connect() as connection:
-        result = await connection.execute(
-            select(review_summaries).where(review_summaries.c.book_id == book_id)
-        )
-        row = result.one_or_none()
-    return None if row is None else summary_of(row)
+def differences(connection: Connection) -> list[Any]:
+    found: list[Any] = compare_metadata(
+        MigrationContext.configure(connection), metadata
+    )
+    return found
 
 
-async def review_of(
-    engine: AsyncEngine, book_id: UUID, review_id: UUID
-) -> Review | None:
-    """The review of this id, if it is of this book."""
-    async with engine.connect() as connection:
-        result = await connection.execute(
-            select(reviews).where(
-                reviews.c.id == review_id, reviews.c.book_id == book_id
+def table_names(connection: Connection) -> list[str]:
+    return sorted(inspect(connection).get_table_names())
+
+
+async def test_the_migrations_make_the_tables_of_the_metadata(
+    reviews_database: str,
+) -> None:
+    engine = create_engine(reviews_database)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(upgrade)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(table_names) == [
+                "alembic_version",
+                "books",
+                "dead_letters",
+                "inbox",
+                "kept_responses",
+                "mail_quota",
+                "outbox",
+                "review_summaries",
+                "reviews",
+            ]
+            assert await connection.run_sync(differences) == []
+    finally:
+        await engine.dispose()
+
+
+async def test_the_books_known_before_the_read_model_get_a_summary(
+    reviews_database: str,
+) -> None:
+    engine = create_engine(reviews_database)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(upgrade, "0002")
+            await connection.execute(
+                books.insert().values(
+                    id=DOMAIN_DRIVEN_DESIGN_ID, title="Domain Driven Design"
+                )
             )
-        )
-        row = result.one_or_none()
-    return None if row is None else Review.model_validate(row._mapping)
+            await connection.run_sync(upgrade)
+        async with engine.connect() as connection:
+            result = await connection.execute(select(review_summaries))
+            assert [dict(row._mapping) for row in result] == [
+                {
+                    "book_id": DOMAIN_DRIVEN_DESIGN_ID,
+                    "title": "Domain Driven Design",
+                    "reviews": 0,
+                    "rating_total": 0,
+                    "latest": [],
+                }
+            ]
+    finally:
+        await engine.dispose()

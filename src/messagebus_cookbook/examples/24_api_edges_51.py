@@ -1,213 +1,51 @@
-"""python -m reviews.web: the HTTP API of the reviews service."""
+"""The queries of the reviews service: they read, and never write."""
 
-import argparse
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Any
 from uuid import UUID
 
-import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
-from messagebus import AsyncUnitOfWorkTransaction
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from http_edges.auth import AUTH_RESPONSES, ApiKeys, require
-from http_edges.errors import (
-    READ_RESPONSES,
-    WRITE_RESPONSES,
-    Refusal,
-    install_error_handlers,
-)
-from http_edges.idempotency import Answer, IdempotencyKey, answer_once, fingerprint
-from http_edges.limits import LimitBodySize
-from http_edges.text import OneLine, Paragraphs
-from reviews.adapters.queries import review_of, review_summary
-from reviews.bootstrap import Reviews, bootstrap
-from reviews.cli import read_settings
-from reviews.domain.messages import AddReview, Reviewer, ReviewText
-from reviews.service.handlers import AddReviewResult
+from reviews.adapters.orm import review_summaries, reviews
+from reviews.domain.model import Review
 from reviews.service.read_model import ReviewSummary
-from reviews.service.unit_of_work import AbstractUnitOfWork
-
-# Seconds a stopping server waits for the requests in flight.
-GRACEFUL_SHUTDOWN_TIMEOUT = 3
-# Bytes of a request's body: a review takes at most 40 KiB in UTF-8.
-MAX_BODY_SIZE = 64 * 1024
 
 
-class NewReview(BaseModel):
-    """A review of a book."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reviewer: Annotated[Reviewer, OneLine] = Field(examples=["Alice"])
-    # Strict: true, "5" and 5.0 are not ratings.
-    rating: StrictInt = Field(ge=1, le=5, examples=[5])
-    text: Annotated[ReviewText, Paragraphs] = Field(
-        examples=["The book that named the patterns."]
-    )
-    reviewer_email: EmailStr | None = Field(
-        default=None,
-        description="the reviewer is told there once the review counts, a few "
-        "times a day at most",
-        examples=["alice@example.com"],
-    )
+def summary_of(row: Row[Any]) -> ReviewSummary:
+    """The summary that a row of the read model stores."""
+    return ReviewSummary.model_validate(row._mapping)
 
 
-class AddedReview(BaseModel):
-    """The id of the review the service added."""
-
-    id: UUID
-
-
-class ReviewDetails(BaseModel):
-    """A review of a book."""
-
-    id: UUID
-    book_id: UUID
-    reviewer: str
-    rating: int
-    text: str
+def row_of(summary: ReviewSummary) -> dict[str, Any]:
+    """The row of the read model that stores a summary."""
+    return {
+        "book_id": summary.book_id,
+        "title": summary.title,
+        "reviews": summary.reviews,
+        "rating_total": summary.rating_total,
+        "latest": [review.model_dump(mode="json") for review in summary.latest],
+    }
 
 
-def get_reviews(request: Request) -> Reviews:
-    """The service the app was created with."""
-    reviews: Reviews = request.app.state.reviews
-    return reviews
-
-
-Service = Annotated[Reviews, Depends(get_reviews)]
-router = APIRouter()
-
-
-@router.post(
-    "/books/{book_id}/reviews",
-    status_code=201,
-    dependencies=[require("reviews:write")],
-    responses={
-        201: {"headers": {"Location": {"description": "the URL of the new review"}}},
-        404: {"model": Refusal, "description": "No book with this id"},
-        **WRITE_RESPONSES,
-        **AUTH_RESPONSES,
-    },
-)
-async def add_review(
-    book_id: UUID,
-    new_review: NewReview,
-    reviews: Service,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    """Review a book; its ``book_reviewed`` event waits in the outbox."""
-    command = AddReview(
-        book_id=book_id,
-        reviewer=new_review.reviewer,
-        rating=new_review.rating,
-        text=new_review.text,
-        reviewer_email=new_review.reviewer_email,
-    )
-
-    async def add(
-        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
-    ) -> Answer:
-        result: AddReviewResult = await reviews.bus.handle(
-            command, transaction, mailer=reviews.mailer()
+async def review_summary(engine: AsyncEngine, book_id: UUID) -> ReviewSummary | None:
+    """The summary of a book's reviews; None for a book the service has not heard of."""
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(review_summaries).where(review_summaries.c.book_id == book_id)
         )
-        if result.is_err():
-            raise unknown_book(book_id)
-        return Answer(
-            201,
-            AddedReview(id=command.id).model_dump(mode="json"),
-            location=str(
-                request.url_for("read_review", book_id=book_id, review_id=command.id)
-            ),
+        row = result.one_or_none()
+    return None if row is None else summary_of(row)
+
+
+async def review_of(
+    engine: AsyncEngine, book_id: UUID, review_id: UUID
+) -> Review | None:
+    """The review of this id, if it is of this book."""
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(reviews).where(
+                reviews.c.id == review_id, reviews.c.book_id == book_id
+            )
         )
-
-    return await answer_once(
-        reviews.unit_of_work, idempotency_key, await fingerprint(request), add
-    )
-
-
-@router.get(
-    "/books/{book_id}/reviews",
-    responses={
-        404: {"model": Refusal, "description": "No book with this id"},
-        **READ_RESPONSES,
-    },
-)
-async def summarize_reviews(book_id: UUID, reviews: Service) -> ReviewSummary:
-    """The number of reviews of a book, their average rating, the newest ones."""
-    summary = await review_summary(reviews.engine, book_id)
-    if summary is None:
-        raise unknown_book(book_id)
-    return summary
-
-
-@router.get(
-    "/books/{book_id}/reviews/{review_id}",
-    responses={
-        404: {"model": Refusal, "description": "No review of this book with this id"},
-        **READ_RESPONSES,
-    },
-)
-async def read_review(
-    book_id: UUID, review_id: UUID, reviews: Service
-) -> ReviewDetails:
-    """The review of this id."""
-    review = await review_of(reviews.engine, book_id, review_id)
-    if review is None:
-        raise HTTPException(404, f"the book {book_id} has no review {review_id}")
-    return ReviewDetails.model_validate(review, from_attributes=True)
-
-
-def unknown_book(book_id: UUID) -> HTTPException:
-    # The club's events reach the service a moment after the club has
-    # committed them: a book registered just now may be unknown here yet.
-    return HTTPException(
-        404,
-        f"no book has the id {book_id}, or the reviews service has not heard of it yet",
-    )
-
-
-def create_app(reviews: Reviews) -> FastAPI:
-    """The HTTP API of the service; it is closed when the server stops."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await reviews.close()
-
-    app = FastAPI(title="Reviews", version="0.1.0", lifespan=lifespan)
-    app.state.reviews = reviews
-    app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_SIZE)
-    app.state.api_keys = ApiKeys(reviews.settings.api_keys)
-    install_error_handlers(app, router)
-    app.include_router(router)
-    return app
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m reviews.web",
-        description="Serve the HTTP API of the reviews service, until SIGTERM "
-        "or SIGINT. Settings: REVIEWS_DATABASE_URL, REVIEWS_BROKER_URL, "
-        "REVIEWS_API_KEYS, REVIEWS_MAILS_PER_ADDRESS, REVIEWS_MAIL_PERIOD, "
-        "REVIEWS_SMTP_HOST, REVIEWS_SMTP_PORT, REVIEWS_SMTP_TIMEOUT, "
-        "REVIEWS_MAIL_SENDER.",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
-    parser.add_argument("--port", type=int, default=8001, help="default: %(default)s")
-    arguments = parser.parse_args(argv)
-    reviews = bootstrap(read_settings(parser))
-    uvicorn.run(
-        create_app(reviews),
-        host=arguments.host,
-        port=arguments.port,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_TIMEOUT,
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+        row = result.one_or_none()
+    return None if row is None else Review.model_validate(row._mapping)

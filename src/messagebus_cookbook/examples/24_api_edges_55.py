@@ -1,207 +1,203 @@
-"""A reviewer who leaves an address is told, once the review is committed."""
+"""The HTTP API of the reviews service, through an ASGI transport."""
 
-import asyncio
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable
-from pathlib import Path
+from datetime import datetime
 from uuid import UUID
 
-import httpx
 import pytest
+from httpx import ASGITransport, AsyncClient
+from lastuuid.dummies import uuidgen
 from messagebus import AsyncMessageBus
-from result import Ok
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reviews.adapters.mail import SMTPMailer
-from reviews.adapters.orm import outbox, reviews
-from reviews.domain.messages import AddReview
+from http_edges.auth import hash_key
+from reviews.adapters.orm import reviews
+from reviews.bootstrap import bootstrap
+from reviews.service.consumer import consume
 from reviews.service.unit_of_work import AbstractUnitOfWork
-from reviews.web import GRACEFUL_SHUTDOWN_TIMEOUT
-from tests.reviews.conftest import PROJECT, Mailbox, add, rows
-from tests.reviews.test_web import API_KEYS, REVIEWER_KEY
+from reviews.settings import Settings
+from reviews.web import create_app
+from tests.conftest import InMemoryEventstreamTransport
+from tests.reviews.conftest import Mailbox, rows
+
+ALICE_REVIEW = {
+    "reviewer": "Alice",
+    "rating": 5,
+    "text": "The book that named the patterns.",
+}
 
 
-def alice_reviews(book_id: UUID) -> AddReview:
-    return AddReview(
-        book_id=book_id,
-        reviewer="Alice",
-        rating=5,
-        text="The book that named the patterns.",
-        reviewer_email="alice@example.com",
-    )
+# Keys for the tests only: one may add reviews, the other may not.
+REVIEWER_KEY = "a reviewer's key, for the tests"
+READER_KEY = "a reader's key, for the tests"
+API_KEYS = {hash_key(REVIEWER_KEY): ["reviews:write"], hash_key(READER_KEY): []}
 
 
-async def test_the_reviewer_is_told_once_the_review_is_committed(
-    known_book: UUID,
-    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-    mailbox: Mailbox,
-) -> None:
-    result = await add(
-        alice_reviews(known_book), reviews_bus, unit_of_work, mailbox.mailer()
-    )
-
-    assert result == Ok(None)
-    [mail] = mailbox.received
-    assert mail["From"] == "reviews@reading-club.example"
-    assert mail["To"] == "alice@example.com"
-    assert mail["Subject"] == "Thank you for your review of Domain Driven Design"
-    assert mail.get_content().rstrip() == (
-        "Alice, your review of Domain Driven Design counts from now on: 5/5."
-    )
+def reviews_settings(**settings: object) -> Settings:
+    """The service's settings for a test, with the keys of the tests."""
+    return Settings.model_validate({"api_keys": API_KEYS, **settings})
 
 
-async def test_a_rolled_back_review_sends_no_mail(
-    known_book: UUID,
-    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-    mailbox: Mailbox,
-) -> None:
-    async with unit_of_work() as transaction:
-        result = await reviews_bus.handle(
-            alice_reviews(known_book), transaction, mailer=mailbox.mailer()
-        )
-        assert result == Ok(None)
-        await transaction.rollback()
+def client_of(
+    engine: AsyncEngine,
+    settings: Settings | None = None,
+    key: str | None = REVIEWER_KEY,
+) -> AsyncClient:
+    """A client of the service's app, called in this process, without a server.
 
-    assert mailbox.received == []
-
-
-async def test_a_reviewer_without_an_address_gets_no_mail(
-    known_book: UUID,
-    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-    mailbox: Mailbox,
-) -> None:
-    review = alice_reviews(known_book).model_copy(update={"reviewer_email": None})
-
-    assert await add(review, reviews_bus, unit_of_work, mailbox.mailer()) == Ok(None)
-    assert mailbox.received == []
-
-
-async def test_a_refused_mail_leaves_the_review_committed(
-    known_book: UUID,
-    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-    reviews_engine: AsyncEngine,
-    refusing_mailbox: Mailbox,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    review = alice_reviews(known_book)
-
-    result = await add(review, reviews_bus, unit_of_work, refusing_mailbox.mailer())
-
-    assert result == Ok(None)
-    found = await rows(reviews_engine, [reviews, outbox])
-    assert [row["id"] for row in found["reviews"]] == [review.id]
-    assert len(found["outbox"]) == 1
-    assert "Try again later" in caplog.text
-
-
-async def test_a_silent_mail_server_delays_a_review_by_its_timeout_only(
-    known_book: UUID,
-    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-    reviews_engine: AsyncEngine,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    review = alice_reviews(known_book)
-    # It takes the connection, and never says a word.
-    with socket.create_server(("127.0.0.1", 0)) as silent:
-        port = silent.getsockname()[1]
-        mailer = SMTPMailer("127.0.0.1", port, "reviews@reading-club.example", 0.5)
-        started = time.monotonic()
-
-        result = await add(review, reviews_bus, unit_of_work, mailer)
-
-    assert result == Ok(None)
-    assert time.monotonic() - started < 2
-    found = await rows(reviews_engine, [reviews])
-    assert [row["id"] for row in found["reviews"]] == [review.id]
-    assert "timed out" in caplog.text
-
-
-async def start_web(
-    database_url: str, smtp_port: int, log: Path
-) -> tuple[subprocess.Popen[bytes], str]:
-    """``python -m reviews.web`` on a free port, once it serves: the process, its URL.
-
-    Its SMTP server is ``127.0.0.1:smtp_port``, with a timeout of half a second.
+    It sends ``key`` with every request, or no key at all.
     """
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("REVIEWS_")
-    }
-    environment["REVIEWS_DATABASE_URL"] = database_url
-    environment["REVIEWS_SMTP_HOST"] = "127.0.0.1"
-    environment["REVIEWS_SMTP_PORT"] = str(smtp_port)
-    environment["REVIEWS_SMTP_TIMEOUT"] = "0.5"
-    environment["REVIEWS_API_KEYS"] = json.dumps(API_KEYS)
-    with log.open("wb") as output:
-        web = subprocess.Popen(
-            [sys.executable, "-m", "reviews.web", "--port", "0"],
-            cwd=PROJECT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 30
-    while "Uvicorn running on " not in (printed := log.read_text()):
-        if time.monotonic() > deadline or web.poll() is not None:
-            web.kill()
-            web.wait()
-            pytest.fail(f"python -m reviews.web did not start in 30 s:\n{printed}")
-        await asyncio.sleep(0.1)
-    return web, printed.split("Uvicorn running on ")[1].split()[0]
+    service = bootstrap(
+        settings or reviews_settings(),
+        engine=engine,
+        transport=InMemoryEventstreamTransport(),
+    )
+    return AsyncClient(
+        transport=ASGITransport(app=create_app(service)),
+        base_url="http://reviews.test",
+        headers={} if key is None else {"Authorization": f"Bearer {key}"},
+    )
 
 
-@pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True)
-async def test_a_server_stopped_while_a_mail_waits_answers_then_stops(
-    known_book: UUID, reviews_database: str, tmp_path: Path
+async def test_a_review_is_added(
+    envelope: dict[str, str],
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
 ) -> None:
-    log = tmp_path / "web.log"
-    with socket.create_server(("127.0.0.1", 0)) as silent:
-        web, url = await start_web(reviews_database, silent.getsockname()[1], log)
-        try:
-            async with httpx.AsyncClient(
-                base_url=url,
-                timeout=10,
-                headers={"Authorization": f"Bearer {REVIEWER_KEY}"},
-            ) as client:
-                posting = asyncio.create_task(
-                    client.post(
-                        f"/books/{known_book}/reviews",
-                        json={
-                            "reviewer": "Alice",
-                            "rating": 5,
-                            "text": "The book that named the patterns.",
-                            "reviewer_email": "alice@example.com",
-                        },
-                    )
-                )
-                silent.settimeout(10)
-                # The mail is on its way once the SMTP server has its connection.
-                mail_connection, _ = await asyncio.to_thread(silent.accept)
-                with mail_connection:
-                    web.send_signal(signal.SIGTERM)
-                    stopping = time.monotonic()
-                    response = await posting
-                    status = await asyncio.to_thread(web.wait, 10)
-                    stopped_in = time.monotonic() - stopping
-        finally:
-            if web.poll() is None:
-                web.kill()
-                web.wait()
+    await consume(envelope, reviews_bus, unit_of_work)
+    book_id = "00000001-0000-0000-0000-000000000000"
+
+    async with client_of(reviews_engine) as client:
+        response = await client.post(f"/books/{book_id}/reviews", json=ALICE_REVIEW)
 
     assert response.status_code == 201, response.text
-    assert status == -signal.SIGTERM
-    assert stopped_in < GRACEFUL_SHUTDOWN_TIMEOUT
-    # The server waited for the mail, which gave up on its own.
-    assert "could not be sent" in log.read_text()
+    [review] = (await rows(reviews_engine, [reviews]))["reviews"]
+    assert response.json() == {"id": str(review["id"])}
+    assert review["book_id"] == UUID(book_id)
+
+
+async def test_a_review_of_an_unknown_book_is_not_found(
+    reviews_engine: AsyncEngine,
+) -> None:
+    book_id = uuidgen(9)
+
+    async with client_of(reviews_engine) as client:
+        response = await client.post(f"/books/{book_id}/reviews", json=ALICE_REVIEW)
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"no book has the id {book_id}, or the reviews service "
+        "has not heard of it yet"
+    }
+
+
+async def test_a_rating_of_6_is_refused(reviews_engine: AsyncEngine) -> None:
+    async with client_of(reviews_engine) as client:
+        response = await client.post(
+            f"/books/{uuidgen(1)}/reviews", json={**ALICE_REVIEW, "rating": 6}
+        )
+
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "rating"]
+    assert problem["msg"] == "Input should be less than or equal to 5"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("  ", "String should have at least 1 character"),
+        ("?" * 10_001, "String should have at most 10000 characters"),
+    ],
+)
+async def test_a_text_blank_or_too_long_is_refused(
+    text: str, message: str, reviews_engine: AsyncEngine
+) -> None:
+    async with client_of(reviews_engine) as client:
+        response = await client.post(
+            f"/books/{uuidgen(1)}/reviews", json={**ALICE_REVIEW, "text": text}
+        )
+
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "text"]
+    assert problem["msg"] == message
+
+
+async def test_the_summary_of_a_book_s_reviews(
+    known_book: UUID, reviews_engine: AsyncEngine
+) -> None:
+    async with client_of(reviews_engine) as client:
+        added = await client.post(f"/books/{known_book}/reviews", json=ALICE_REVIEW)
+        response = await client.get(f"/books/{known_book}/reviews")
+
+    assert response.status_code == 200, response.text
+    summary = response.json()
+    [latest] = summary.pop("latest")
+    assert summary == {
+        "book_id": str(known_book),
+        "title": "Domain Driven Design",
+        "reviews": 1,
+        "average_rating": 5.0,
+    }
+    assert datetime.fromisoformat(latest.pop("reviewed_at")).tzinfo is not None
+    assert latest == {"id": added.json()["id"], **ALICE_REVIEW}
+
+
+async def test_the_summary_of_an_unknown_book_is_not_found(
+    reviews_engine: AsyncEngine,
+) -> None:
+    book_id = uuidgen(9)
+
+    async with client_of(reviews_engine) as client:
+        response = await client.get(f"/books/{book_id}/reviews")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"no book has the id {book_id}, or the reviews service "
+        "has not heard of it yet"
+    }
+
+
+async def test_the_reviewer_is_told_by_mail(
+    known_book: UUID, reviews_engine: AsyncEngine, mailbox: Mailbox
+) -> None:
+    settings = reviews_settings(smtp_host="127.0.0.1", smtp_port=mailbox.port)
+    review = {**ALICE_REVIEW, "reviewer_email": "alice@example.com"}
+
+    async with client_of(reviews_engine, settings) as client:
+        response = await client.post(f"/books/{known_book}/reviews", json=review)
+
+    assert response.status_code == 201, response.text
+    [mail] = mailbox.received
+    assert mail["To"] == "alice@example.com"
+
+
+async def test_a_refused_mail_leaves_the_review_added(
+    known_book: UUID, reviews_engine: AsyncEngine, refusing_mailbox: Mailbox
+) -> None:
+    settings = reviews_settings(smtp_host="127.0.0.1", smtp_port=refusing_mailbox.port)
+    review = {**ALICE_REVIEW, "reviewer_email": "alice@example.com"}
+
+    async with client_of(reviews_engine, settings) as client:
+        response = await client.post(f"/books/{known_book}/reviews", json=review)
+
+    # Not a 500 that a client would retry, adding the review twice.
+    assert response.status_code == 201, response.text
+    [added] = (await rows(reviews_engine, [reviews]))["reviews"]
+    assert response.json() == {"id": str(added["id"])}
+
+
+async def test_an_address_that_is_not_one_is_refused(
+    reviews_engine: AsyncEngine,
+) -> None:
+    review = {**ALICE_REVIEW, "reviewer_email": "alice"}
+
+    async with client_of(reviews_engine) as client:
+        response = await client.post(f"/books/{uuidgen(1)}/reviews", json=review)
+
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body", "reviewer_email"]
+    assert problem["msg"].startswith("value is not a valid email address")

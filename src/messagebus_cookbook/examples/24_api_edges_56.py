@@ -1,224 +1,207 @@
-"""What the reviews API refuses, and what no review can make the service do."""
+"""A reviewer who leaves an address is told, once the review is committed."""
 
+import asyncio
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
 from uuid import UUID
 
+import httpx
 import pytest
-from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus
+from result import Ok
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reviews.adapters.orm import create_engine, reviews
-from reviews.service.mail import Mail
-from tests.reviews.conftest import Mailbox, rows
-from tests.reviews.test_web import (
-    ALICE_REVIEW,
-    READER_KEY,
-    client_of,
-    reviews_settings,
-)
+from reviews.adapters.mail import SMTPMailer
+from reviews.adapters.orm import outbox, reviews
+from reviews.domain.messages import AddReview
+from reviews.service.unit_of_work import AbstractUnitOfWork
+from reviews.web import GRACEFUL_SHUTDOWN_TIMEOUT
+from tests.reviews.conftest import PROJECT, Mailbox, add, rows
+from tests.reviews.test_web import API_KEYS, REVIEWER_KEY
 
 
-def review_with(**changes: object) -> str:
-    """The JSON text of Alice's review, with ``changes``."""
-    return json.dumps(ALICE_REVIEW | changes)
+def alice_reviews(book_id: UUID) -> AddReview:
+    return AddReview(
+        book_id=book_id,
+        reviewer="Alice",
+        rating=5,
+        text="The book that named the patterns.",
+        reviewer_email="alice@example.com",
+    )
 
 
-@pytest.mark.parametrize(
-    ("body", "field", "problem"),
-    [
-        pytest.param(
-            review_with(rating=True),
-            "rating",
-            "Input should be a valid integer",
-            id="true rating",
-        ),
-        pytest.param(
-            review_with(rating="5"),
-            "rating",
-            "Input should be a valid integer",
-            id="rating in a string",
-        ),
-        pytest.param(
-            review_with(rating=4.0),
-            "rating",
-            "Input should be a valid integer",
-            id="rating with a decimal point",
-        ),
-        pytest.param(
-            review_with(rating=float("inf")),
-            "rating",
-            "Input should be a valid integer",
-            id="infinite rating",
-        ),
-        pytest.param(
-            review_with(reviewer="Alice\r\nBcc: mallory@example.com"),
-            "reviewer",
-            "Value error, control character '\\r' is not allowed",
-            id="line break in reviewer",
-        ),
-        pytest.param(
-            review_with(text="The book that named the patterns.\u0000"),
-            "text",
-            "Value error, control character '\\x00' is not allowed",
-            id="NUL in text",
-        ),
-        pytest.param(
-            review_with(text="\ud800"),
-            "text",
-            "Input should be a valid string, unable to parse raw data as a unicode "
-            "string",
-            id="lone surrogate in text",
-        ),
-        pytest.param(
-            review_with(text=" \n "),
-            "text",
-            "String should have at least 1 character",
-            id="blank text",
-        ),
-        pytest.param(
-            review_with(text="x" * 10_001),
-            "text",
-            "String should have at most 10000 characters",
-            id="text too long",
-        ),
-        pytest.param(
-            review_with(reviewer_email="alice@example.com\r\nBcc: mallory@example.com"),
-            "reviewer_email",
-            "value is not a valid email address: Carriage return and line feed "
-            "characters are not allowed",
-            id="header in address",
-        ),
-    ],
-)
-async def test_a_bad_review_is_unprocessable(
+async def test_the_reviewer_is_told_once_the_review_is_committed(
     known_book: UUID,
-    reviews_engine: AsyncEngine,
-    body: str,
-    field: str,
-    problem: str,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    mailbox: Mailbox,
 ) -> None:
-    async with client_of(reviews_engine) as client:
-        response = await client.post(
-            f"/books/{known_book}/reviews",
-            content=body,
-            headers={"Content-Type": "application/json"},
-        )
-
-    assert response.status_code == 422
-    assert [
-        (".".join(map(str, error["loc"][1:])), error["msg"])
-        for error in response.json()["detail"]
-    ] == [(field, problem)]
-    assert (await rows(reviews_engine, [reviews]))["reviews"] == []
-
-
-@pytest.mark.parametrize(
-    ("key", "status_code"), [(None, 401), ("unknown", 401), (READER_KEY, 403)]
-)
-async def test_a_review_needs_a_key_with_the_right(
-    known_book: UUID, reviews_engine: AsyncEngine, key: str | None, status_code: int
-) -> None:
-    async with client_of(reviews_engine, key=key) as client:
-        response = await client.post(f"/books/{known_book}/reviews", json=ALICE_REVIEW)
-
-    assert response.status_code == status_code
-    assert (await rows(reviews_engine, [reviews]))["reviews"] == []
-
-
-async def test_an_added_review_can_be_read_where_its_location_says(
-    known_book: UUID, reviews_engine: AsyncEngine
-) -> None:
-    async with (
-        client_of(reviews_engine, key=None) as anyone,
-        client_of(reviews_engine) as reviewer,
-    ):
-        added = await reviewer.post(f"/books/{known_book}/reviews", json=ALICE_REVIEW)
-        response = await anyone.get(added.headers["Location"])
-        elsewhere = await anyone.get(
-            f"/books/{uuidgen(2)}/reviews/{added.json()['id']}"
-        )
-
-    assert response.status_code == 200
-    assert response.json() == {
-        "id": added.json()["id"],
-        "book_id": str(known_book),
-        **ALICE_REVIEW,
-    }
-    # A review is found under its own book only.
-    assert elsewhere.status_code == 404
-
-
-async def test_a_retried_review_is_added_once(
-    known_book: UUID, reviews_engine: AsyncEngine
-) -> None:
-    headers = {"Idempotency-Key": "alice-reviews-domain-driven-design"}
-    async with client_of(reviews_engine) as client:
-        first = await client.post(
-            f"/books/{known_book}/reviews", json=ALICE_REVIEW, headers=headers
-        )
-        again = await client.post(
-            f"/books/{known_book}/reviews", json=ALICE_REVIEW, headers=headers
-        )
-
-    assert (first.status_code, again.status_code) == (201, 201)
-    assert again.json() == first.json()
-    assert again.headers["Location"] == first.headers["Location"]
-    assert len((await rows(reviews_engine, [reviews]))["reviews"]) == 1
-
-
-async def test_options_names_every_method_of_the_path(
-    known_book: UUID, reviews_engine: AsyncEngine
-) -> None:
-    async with client_of(reviews_engine) as client:
-        response = await client.options(f"/books/{known_book}/reviews")
-
-    assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, POST"
-
-
-async def test_an_address_gets_a_few_mails_a_period(
-    known_book: UUID, reviews_engine: AsyncEngine, mailbox: Mailbox
-) -> None:
-    settings = reviews_settings(
-        smtp_host="127.0.0.1", smtp_port=mailbox.port, mails_per_address=3
-    )
-    addresses = ["alice@example.com", "Alice@Example.com"] * 3
-
-    async with client_of(reviews_engine, settings) as client:
-        for address in addresses:
-            response = await client.post(
-                f"/books/{known_book}/reviews",
-                json=ALICE_REVIEW | {"reviewer_email": address},
-            )
-            assert response.status_code == 201, response.text
-
-    # Every review counts; the address got three mails of six.
-    assert len((await rows(reviews_engine, [reviews]))["reviews"]) == 6
-    assert len(mailbox.received) == 3
-
-
-async def test_a_mail_header_cannot_be_broken(mailbox: Mailbox) -> None:
-    mail = Mail(
-        to="alice@example.com",
-        subject="Thank you\r\nBcc: mallory@example.com",
-        body="Alice, your review counts from now on.",
+    result = await add(
+        alice_reviews(known_book), reviews_bus, unit_of_work, mailbox.mailer()
     )
 
-    with pytest.raises(ValueError, match="linefeed or carriage return"):
-        await mailbox.mailer().send(mail)
+    assert result == Ok(None)
+    [mail] = mailbox.received
+    assert mail["From"] == "reviews@reading-club.example"
+    assert mail["To"] == "alice@example.com"
+    assert mail["Subject"] == "Thank you for your review of Domain Driven Design"
+    assert mail.get_content().rstrip() == (
+        "Alice, your review of Domain Driven Design counts from now on: 5/5."
+    )
+
+
+async def test_a_rolled_back_review_sends_no_mail(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    mailbox: Mailbox,
+) -> None:
+    async with unit_of_work() as transaction:
+        result = await reviews_bus.handle(
+            alice_reviews(known_book), transaction, mailer=mailbox.mailer()
+        )
+        assert result == Ok(None)
+        await transaction.rollback()
+
     assert mailbox.received == []
 
 
-async def test_a_database_that_is_down_is_a_503(known_book: UUID) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    engine = create_engine(f"postgresql+asyncpg://reviews@127.0.0.1:{port}/reviews")
+async def test_a_reviewer_without_an_address_gets_no_mail(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    mailbox: Mailbox,
+) -> None:
+    review = alice_reviews(known_book).model_copy(update={"reviewer_email": None})
 
-    async with client_of(engine) as client:
-        response = await client.post(f"/books/{known_book}/reviews", json=ALICE_REVIEW)
-    await engine.dispose()
+    assert await add(review, reviews_bus, unit_of_work, mailbox.mailer()) == Ok(None)
+    assert mailbox.received == []
 
-    assert response.status_code == 503
-    assert response.headers["Retry-After"] == "1"
+
+async def test_a_refused_mail_leaves_the_review_committed(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+    refusing_mailbox: Mailbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    review = alice_reviews(known_book)
+
+    result = await add(review, reviews_bus, unit_of_work, refusing_mailbox.mailer())
+
+    assert result == Ok(None)
+    found = await rows(reviews_engine, [reviews, outbox])
+    assert [row["id"] for row in found["reviews"]] == [review.id]
+    assert len(found["outbox"]) == 1
+    assert "Try again later" in caplog.text
+
+
+async def test_a_silent_mail_server_delays_a_review_by_its_timeout_only(
+    known_book: UUID,
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    review = alice_reviews(known_book)
+    # It takes the connection, and never says a word.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        mailer = SMTPMailer("127.0.0.1", port, "reviews@reading-club.example", 0.5)
+        started = time.monotonic()
+
+        result = await add(review, reviews_bus, unit_of_work, mailer)
+
+    assert result == Ok(None)
+    assert time.monotonic() - started < 2
+    found = await rows(reviews_engine, [reviews])
+    assert [row["id"] for row in found["reviews"]] == [review.id]
+    assert "timed out" in caplog.text
+
+
+async def start_web(
+    database_url: str, smtp_port: int, log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``python -m reviews.web`` on a free port, once it serves: the process, its URL.
+
+    Its SMTP server is ``127.0.0.1:smtp_port``, with a timeout of half a second.
+    """
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("REVIEWS_")
+    }
+    environment["REVIEWS_DATABASE_URL"] = database_url
+    environment["REVIEWS_SMTP_HOST"] = "127.0.0.1"
+    environment["REVIEWS_SMTP_PORT"] = str(smtp_port)
+    environment["REVIEWS_SMTP_TIMEOUT"] = "0.5"
+    environment["REVIEWS_API_KEYS"] = json.dumps(API_KEYS)
+    with log.open("wb") as output:
+        web = subprocess.Popen(
+            [sys.executable, "-m", "reviews.web", "--port", "0"],
+            cwd=PROJECT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while "Uvicorn running on " not in (printed := log.read_text()):
+        if time.monotonic() > deadline or web.poll() is not None:
+            web.kill()
+            web.wait()
+            pytest.fail(f"python -m reviews.web did not start in 30 s:\n{printed}")
+        await asyncio.sleep(0.1)
+    return web, printed.split("Uvicorn running on ")[1].split()[0]
+
+
+@pytest.mark.parametrize("reviews_database", ["sqlite"], indirect=True)
+async def test_a_server_stopped_while_a_mail_waits_answers_then_stops(
+    known_book: UUID, reviews_database: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "web.log"
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        web, url = await start_web(reviews_database, silent.getsockname()[1], log)
+        try:
+            async with httpx.AsyncClient(
+                base_url=url,
+                timeout=10,
+                headers={"Authorization": f"Bearer {REVIEWER_KEY}"},
+            ) as client:
+                posting = asyncio.create_task(
+                    client.post(
+                        f"/books/{known_book}/reviews",
+                        json={
+                            "reviewer": "Alice",
+                            "rating": 5,
+                            "text": "The book that named the patterns.",
+                            "reviewer_email": "alice@example.com",
+                        },
+                    )
+                )
+                silent.settimeout(10)
+                # The mail is on its way once the SMTP server has its connection.
+                mail_connection, _ = await asyncio.to_thread(silent.accept)
+                with mail_connection:
+                    web.send_signal(signal.SIGTERM)
+                    stopping = time.monotonic()
+                    response = await posting
+                    status = await asyncio.to_thread(web.wait, 10)
+                    stopped_in = time.monotonic() - stopping
+        finally:
+            if web.poll() is None:
+                web.kill()
+                web.wait()
+
+    assert response.status_code == 201, response.text
+    assert status == -signal.SIGTERM
+    assert stopped_in < GRACEFUL_SHUTDOWN_TIMEOUT
+    # The server waited for the mail, which gave up on its own.
+    assert "could not be sent" in log.read_text()

@@ -1,88 +1,43 @@
-"""Send the club's API what it refuses, and print what it answers.
+"""The reviews API keeps its OpenAPI contract, whatever a client sends."""
 
-The API runs as ``python -m reading_club.web`` does in production, with a
-key made for this run, and a database URL where no server listens: every
-request but the last is refused before it needs the database.
-"""
+from collections.abc import AsyncIterator
+from typing import Any
 
-import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
+import pytest
+from schemathesis import Case
 
-import httpx
+from reviews.adapters.orm import create_engine, metadata
+from reviews.bootstrap import bootstrap
+from reviews.web import create_app
+from tests.api_contract import check_contract, examples, schema_of
+from tests.conftest import InMemoryEventstreamTransport
+from tests.http_server import serving
+from tests.reviews.test_web import REVIEWER_KEY, reviews_settings
 
-from http_edges.auth import hash_key
-
-BOOK = {
-    "title": "Domain Driven Design",
-    "authors": ["Eric Evans"],
-    "isbn": "0-321-12521-5",
-}
-# Seconds the server may take to start.
-START_TIMEOUT = 30
+# The schema depends on the routes only: a service that connects to nothing.
+schema = schema_of(
+    create_app(bootstrap(reviews_settings(), transport=InMemoryEventstreamTransport()))
+)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def start_web(port: int, key: str) -> subprocess.Popen[bytes]:
-    environment = {
-        **os.environ,
-        "READING_CLUB_API_KEYS": json.dumps({hash_key(key): ["books:write"]}),
-        "READING_CLUB_DATABASE_URL": f"postgresql+asyncpg://club@127.0.0.1:{free_port()}/club",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "reading_club.web", "--port", str(port)],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+@pytest.fixture
+async def reviews_url(postgresql_reviews_database: str) -> AsyncIterator[str]:
+    """The service's API on PostgreSQL, served by uvicorn in a thread."""
+    engine = create_engine(postgresql_reviews_database)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    # The server has an event loop of its own: no connection of this one.
+    await engine.dispose()
+    service = bootstrap(
+        reviews_settings(),
+        engine=engine,
+        transport=InMemoryEventstreamTransport(),
     )
+    with serving(create_app(service)) as url:
+        yield url
 
 
-def main() -> None:
-    key = secrets.token_urlsafe(32)
-    port = free_port()
-    web = start_web(port, key)
-    bearer = {"Authorization": f"Bearer {key}"}
-    json_body = {**bearer, "Content-Type": "application/json"}
-    requests = [
-        ("no key", {}, json.dumps(BOOK)),
-        ("an unknown key", {"Authorization": "Bearer guess"}, json.dumps(BOOK)),
-        ("a title with NUL", json_body, json.dumps(BOOK | {"title": "Domain\u0000"})),
-        ("a NaN title", json_body, json.dumps(BOOK | {"title": float("nan")})),
-        ("an unknown field", json_body, json.dumps(BOOK | {"rating": 5})),
-        ("Arabic-Indic digits", json_body, json.dumps(BOOK | {"isbn": "٠٣٢١١٢٥٢١٥"})),
-        ("a 100 KB title", json_body, json.dumps(BOOK | {"title": "x" * 100_000})),
-        ("a valid book", json_body, json.dumps(BOOK)),
-    ]
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
-            deadline = time.monotonic() + START_TIMEOUT
-            while True:
-                try:
-                    client.get("/openapi.json")
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
-            for what, headers, body in requests:
-                response = client.post("/books", content=body, headers=headers)
-                print(f"POST /books with {what}: {response.status_code}")
-                print(f"  {response.text}")
-    finally:
-        web.send_signal(signal.SIGTERM)
-        web.wait(timeout=10)
-
-
-if __name__ == "__main__":
-    main()
+@schema.parametrize()
+@examples
+def test_the_api_keeps_its_contract(reviews_url: str, case: Case[Any]) -> None:
+    check_contract(case, reviews_url, REVIEWER_KEY)
