@@ -1,6 +1,6 @@
 """How fast the relay publishes, against publishing at commit, on this machine.
 
-    python benchmarks/relay.py [--events N]
+    python benchmarks/relay.py [--events N] [--samples N]
 
 It starts a PostgreSQL server and a Redis broker of its own, and stops them
 before it ends. Every figure is one run on one machine: run it on yours.
@@ -76,7 +76,7 @@ def events(count: int) -> list[BookRegistered]:
     """Events of as many books: the relay may send them in any order."""
     return [
         BookRegistered(
-            id=uuid7(), isbn=f"isbn-{n}", title=f"Book {n}", author="Benchmark"
+            id=uuid7(), isbn="9780321125217", title=f"Book {n}", author="Benchmark"
         )
         for n in range(count)
     ]
@@ -137,7 +137,7 @@ async def delays(
     return measured
 
 
-async def benchmark(database_url: str, broker: Any, count: int) -> None:
+async def benchmark(database_url: str, broker: Any, count: int, samples: int) -> None:
     engine = create_engine(database_url)
     async with engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
@@ -159,7 +159,7 @@ async def benchmark(database_url: str, broker: Any, count: int) -> None:
                 f"  ({rate / committed:.1f} x at commit)"
             )
         for poll_interval in (1.0, 0.1):
-            seconds = await delays(engine, transport, broker, poll_interval, 20)
+            seconds = await delays(engine, transport, broker, poll_interval, samples)
             print(
                 f"from commit to broker, polling every {poll_interval} s: "
                 f"median {statistics.median(seconds):.3f} s, "
@@ -173,9 +173,14 @@ async def benchmark(database_url: str, broker: Any, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000, help="default: 1000")
+    parser.add_argument(
+        "--samples", type=int, default=20, help="commits timed to the broker (20)"
+    )
     arguments = parser.parse_args()
     with postgresql() as database_url, redis() as broker:
-        asyncio.run(benchmark(database_url, broker, arguments.events))
+        asyncio.run(
+            benchmark(database_url, broker, arguments.events, arguments.samples)
+        )
 
 
 if __name__ == "__main__":
