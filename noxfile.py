@@ -29,6 +29,7 @@ BENCHMARKS = {
     "relay": "benchmarks/relay.py",
     "reviews": "benchmarks/reviews_worker.py",
     "rebuild": "benchmarks/rebuild.py",
+    "load": "benchmarks/load.py",
 }
 
 
