@@ -37,9 +37,11 @@ async def watch_connections(
     seen: set[tuple[int, object]] = set()
     deadline = time.monotonic() + BOUND
     async with engine.connect() as connection:
-        while worker.output().count(": handled") < ENVELOPES:
-            if time.monotonic() > deadline:
-                pytest.fail(f"not {ENVELOPES} envelopes handled in {BOUND} s")
+        while (printed := worker.output()).count(": handled") < ENVELOPES:
+            if worker.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"not {ENVELOPES} envelopes handled in {BOUND} s:\n{printed}"
+                )
             result = await connection.execute(CONNECTIONS)
             seen.update((row.pid, row.backend_start) for row in result)
             await connection.rollback()

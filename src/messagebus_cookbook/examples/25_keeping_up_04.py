@@ -40,9 +40,10 @@ QUEUE = Queue(
 )
 # Seconds a connection to the broker may take.
 BROKER_TIMEOUT = 5.0
-# Envelopes each process of the worker takes from the broker ahead of the
-# one it handles, set on purpose: acknowledged late, they go back to the
-# queue if the worker dies, and more of them would not make it faster.
+# Envelopes the worker holds unacknowledged for each process of its pool,
+# those in hand included: Celery's default, written down. Acknowledged
+# late, they go back to the queue if the worker dies; until then, the
+# other workers of the queue cannot take them.
 PREFETCH = 4
 # Seconds before an envelope that met a passing fault is tried again: 1, 2,
 # 4... and 60 at most, for as long as the fault lasts.
@@ -114,15 +115,20 @@ def create_worker_app(settings: Settings) -> Celery:
 def close_on_shutdown(app: Celery, event_loop: ProcessEventLoop) -> None:
     """Close the loop and its connections when the worker, or a pool process, stops."""
 
-    def close_in_pool(**_: object) -> None:
+    def close() -> None:
         event_loop.close()
+        worker_process_shutdown.disconnect(close_in_pool)
+        worker_shutdown.disconnect(close_in_worker)
+
+    def close_in_pool(**_: object) -> None:
+        close()
 
     def close_in_worker(sender: Any, **_: object) -> None:
         # Every worker of this process hears it: only this app's closes.
         if sender.app is app:
-            event_loop.close()
+            close()
 
-    # The signals keep their receivers for the life of the app.
+    # Held strongly until the loop closes: nothing else keeps them.
     worker_process_shutdown.connect(close_in_pool, weak=False)
     worker_shutdown.connect(close_in_worker, weak=False)
 

@@ -2,7 +2,7 @@
 
 ``GET /health/live`` answers as long as the process serves requests: restart
 it when it does not. ``GET /health/ready`` runs the app's checks at once,
-each within its timeout, and answers 200 when all pass, 503 otherwise,
+each within the app's timeout, and answers 200 when all pass, 503 otherwise,
 naming what each check found: send the API traffic only while it is 200.
 """
 

@@ -43,7 +43,7 @@ async def test_readiness_follows_the_database(
 
     async with client:
         before = await client.get("/health/ready")
-        async with restartable_postgresql.stopped(engine):
+        async with restartable_postgresql.stopped():
             down = await client.get("/health/ready")
             alive = await client.get("/health/live")
         after = await client.get("/health/ready")

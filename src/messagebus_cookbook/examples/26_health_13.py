@@ -1,43 +1,45 @@
-"""python -m reviews.relay: send the outbox of the reviews service to its stream."""
+"""python -m reading_club.relay: send the outbox to the event stream."""
 
-import argparse
 import asyncio
 import logging
 from collections.abc import Sequence
 
-from reviews.adapters.eventstream import SEND_TIMEOUT
-from reviews.bootstrap import Reviews, bootstrap
-from reviews.cli import read_settings
+from prometheus_client import start_http_server
+
+from reading_club.bootstrap import ReadingClub, bootstrap
+from reading_club.cli import argument_parser, read_settings
+from transactional_outbox import metrics
 from transactional_outbox.relay import check as check_relay
 from transactional_outbox.relay import run_until_signalled
 
-logger = logging.getLogger("reviews.relay")
+logger = logging.getLogger("reading_club.relay")
 
 
-async def serve(reviews: Reviews) -> None:
+async def serve(club: ReadingClub) -> None:
     """Run the relay until SIGTERM or SIGINT; the batch in flight is abandoned."""
     logger.info("relay started")
     try:
-        await run_until_signalled(reviews.relay())
+        await run_until_signalled(club.relay())
     finally:
-        await reviews.close()
+        await club.close()
     logger.info("relay stopped")
 
 
-async def check(reviews: Reviews) -> bool:
+async def check(club: ReadingClub) -> bool:
     """Whether the relay reaches its database and its broker: one line for each."""
     try:
-        return await check_relay(reviews.relay(), reviews.ping_broker, SEND_TIMEOUT)
+        return await check_relay(
+            club.relay(), club.ping_broker, club.settings.relay_send_timeout
+        )
     finally:
-        await reviews.close()
+        await club.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m reviews.relay",
-        description="Send the events that wait in the outbox of the reviews "
-        "service to its stream, until SIGTERM or SIGINT. Settings: "
-        "REVIEWS_DATABASE_URL, REVIEWS_BROKER_URL.",
+    parser = argument_parser(
+        "python -m reading_club.relay",
+        "Send the events that wait in the outbox to the event stream,\n"
+        "until SIGTERM or SIGINT.",
     )
     parser.add_argument(
         "--check",
@@ -45,14 +47,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="check that the relay reaches its database and its broker, "
         "then exit: 0 when it does, 1 otherwise",
     )
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        help="serve the relay's metrics on http://HOST:PORT/metrics",
+    )
+    parser.add_argument(
+        "--metrics-host",
+        default="127.0.0.1",
+        help="the address of the metrics server (default: %(default)s)",
+    )
     arguments = parser.parse_args(argv)
-    reviews = bootstrap(read_settings(parser))
+    club = bootstrap(read_settings(parser))
     if arguments.check:
-        return 0 if asyncio.run(check(reviews)) else 1
+        return 0 if asyncio.run(check(club)) else 1
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    asyncio.run(serve(reviews))
+    if arguments.metrics_port is None:
+        asyncio.run(serve(club))
+        return 0
+    server, _ = start_http_server(
+        arguments.metrics_port, arguments.metrics_host, metrics.REGISTRY
+    )
+    try:
+        asyncio.run(serve(club))
+    finally:
+        server.shutdown()
+        server.server_close()
     return 0
 
 

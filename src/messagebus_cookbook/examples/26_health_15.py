@@ -1,77 +1,59 @@
-"""python -m reading_club.worker: a Celery worker of the club's event stream.
+"""python -m reviews.relay: send the outbox of the reviews service to its stream."""
 
-It reads the club's own queue on the stream, which gets every envelope.
-"""
-
-import socket
+import argparse
+import asyncio
+import logging
 from collections.abc import Sequence
 
-from celery import Celery
-from celery.utils.log import get_task_logger
+from reviews.adapters.eventstream import SEND_TIMEOUT
+from reviews.bootstrap import Reviews, bootstrap
+from reviews.cli import read_settings
+from transactional_outbox.relay import check as check_relay
+from transactional_outbox.relay import run_until_signalled
 
-from reading_club.adapters.eventstream import (
-    TASK_NAME,
-    create_celery_app,
-    subscription,
-)
-from reading_club.cli import argument_parser, read_settings
-from transactional_outbox.stream import ping_worker
-
-logger = get_task_logger(__name__)
-# The club's own queue on its stream: every envelope.
-QUEUE = subscription("reading_club")
+logger = logging.getLogger("reviews.relay")
 
 
-def create_worker_app(broker_url: str) -> Celery:
-    """The Celery app of the stream, with the task that receives its envelopes."""
-    app = create_celery_app(broker_url)
-    app.conf.update(
-        task_queues=[QUEUE],
-        # Acknowledge a task when it ends, not when it arrives; deliver it
-        # again if the process that ran it died before.
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-    )
+async def serve(reviews: Reviews) -> None:
+    """Run the relay until SIGTERM or SIGINT; the batch in flight is abandoned."""
+    logger.info("relay started")
+    try:
+        await run_until_signalled(reviews.relay())
+    finally:
+        await reviews.close()
+    logger.info("relay stopped")
 
-    @app.task(name=TASK_NAME, shared=False)
-    def eventstream(envelope: dict[str, str]) -> None:
-        logger.info("received %s %s", envelope["type"], envelope["id"])
 
-    return app
+async def check(reviews: Reviews) -> bool:
+    """Whether the relay reaches its database and its broker: one line for each."""
+    try:
+        return await check_relay(reviews.relay(), reviews.ping_broker, SEND_TIMEOUT)
+    finally:
+        await reviews.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argument_parser(
-        "python -m reading_club.worker",
-        "Receive the envelopes of the event stream, until SIGTERM or SIGINT.",
-    )
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=2,
-        help="envelopes handled at once, one process each (default: %(default)s)",
+    parser = argparse.ArgumentParser(
+        prog="python -m reviews.relay",
+        description="Send the events that wait in the outbox of the reviews "
+        "service to its stream, until SIGTERM or SIGINT. Settings: "
+        "REVIEWS_DATABASE_URL, REVIEWS_BROKER_URL.",
     )
     parser.add_argument(
         "--check",
         action="store_true",
-        help="check that this host's worker answers through the broker, "
+        help="check that the relay reaches its database and its broker, "
         "then exit: 0 when it does, 1 otherwise",
     )
     arguments = parser.parse_args(argv)
-    app = create_worker_app(read_settings(parser).broker_url.get_secret_value())
+    reviews = bootstrap(read_settings(parser))
     if arguments.check:
-        return 0 if ping_worker(app, f"club@{socket.gethostname()}") else 1
-    status: int | None = app.start(
-        [
-            "worker",
-            "--loglevel=INFO",
-            f"--concurrency={arguments.concurrency}",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname=club@%h",
-        ]
+        return 0 if asyncio.run(check(reviews)) else 1
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    return status or 0
+    asyncio.run(serve(reviews))
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,28 +1,78 @@
-"""What a supervisor runs to check a process: ``python -m MODULE --check``."""
+"""python -m reading_club.worker: a Celery worker of the club's event stream.
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+It reads the club's own queue on the stream, which gets every envelope.
+"""
 
-PROJECT = Path(__file__).parents[1]
-# A Redis socket where no server listens.
-NO_BROKER = "redis+socket:///nonexistent/redis.sock"
+import socket
+from collections.abc import Sequence
+
+from celery import Celery
+from celery.utils.log import get_task_logger
+
+from reading_club.adapters.eventstream import (
+    TASK_NAME,
+    create_celery_app,
+    subscription,
+)
+from reading_club.cli import argument_parser, read_settings
+from transactional_outbox.stream import ping_worker
+
+logger = get_task_logger(__name__)
+# The club's own queue on its stream: every envelope.
+QUEUE = subscription("reading_club")
 
 
-def check(module: str, **settings: str) -> tuple[int, str]:
-    """Run ``python -m MODULE --check`` with these settings only: status, output."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("READING_CLUB_", "REVIEWS_"))
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", module, "--check"],
-        cwd=PROJECT,
-        env=environment | settings,
-        capture_output=True,
-        text=True,
-        timeout=30,
+def create_worker_app(broker_url: str) -> Celery:
+    """The Celery app of the stream, with the task that receives its envelopes."""
+    app = create_celery_app(broker_url)
+    app.conf.update(
+        task_queues=[QUEUE],
+        # Acknowledge a task when it ends, not when it arrives; deliver it
+        # again if the process that ran it died before.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
     )
-    return done.returncode, done.stdout
+
+    @app.task(name=TASK_NAME, shared=False)
+    def eventstream(envelope: dict[str, str]) -> None:
+        logger.info("received %s %s", envelope["type"], envelope["id"])
+
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argument_parser(
+        "python -m reading_club.worker",
+        "Receive the envelopes of the event stream, until SIGTERM or SIGINT.",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=2,
+        help="envelopes handled at once, one process each (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check that this host's worker answers through the broker, "
+        "then exit: 0 when it does, 1 otherwise",
+    )
+    arguments = parser.parse_args(argv)
+    app = create_worker_app(read_settings(parser).broker_url.get_secret_value())
+    if arguments.check:
+        return 0 if ping_worker(app, f"club@{socket.gethostname()}") else 1
+    status: int | None = app.start(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={arguments.concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname=club@%h",
+        ]
+    )
+    return status or 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

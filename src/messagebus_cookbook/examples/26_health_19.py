@@ -1,58 +1,28 @@
-"""The check a supervisor runs on the club's worker."""
+"""What a supervisor runs to check a process: ``python -m MODULE --check``."""
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
-from tests.supervisor import PROJECT, check
-
-pytestmark = pytest.mark.broker
-
-# Seconds the worker may take to start, and to stop.
-TIMEOUT = 30
+PROJECT = Path(__file__).parents[1]
+# A Redis socket where no server listens.
+NO_BROKER = "redis+socket:///nonexistent/redis.sock"
 
 
-@contextmanager
-def club_worker(broker_url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m reading_club.worker`` on the test's broker, once it is ready."""
+def check(module: str, **settings: str) -> tuple[int, str]:
+    """Run ``python -m MODULE --check`` with these settings only: status, output."""
     environment = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("READING_CLUB_")
+        if not name.startswith(("READING_CLUB_", "REVIEWS_"))
     }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "reading_club.worker"],
-            cwd=PROJECT,
-            env=environment | {"READING_CLUB_BROKER_URL": broker_url},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while " ready." not in log.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the worker did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(TIMEOUT)
-
-
-def test_the_worker_answers_while_it_runs(broker_url: str, tmp_path: Path) -> None:
-    with club_worker(broker_url, tmp_path / "worker.log"):
-        running = check("reading_club.worker", READING_CLUB_BROKER_URL=broker_url)
-    stopped = check("reading_club.worker", READING_CLUB_BROKER_URL=broker_url)
-
-    name = f"club@{socket.gethostname()}"
-    assert running == (0, f"{name}: ok\n")
-    assert stopped == (1, f"{name}: no answer within 1 s\n")
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--check"],
+        cwd=PROJECT,
+        env=environment | settings,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return done.returncode, done.stdout
