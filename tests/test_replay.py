@@ -113,6 +113,36 @@ def test_a_stale_highlight_names_the_step_and_shows_the_change(
     )
 
 
+def test_each_part_of_one_version_is_highlighted_against_the_version_before(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    write_example("01_books_02.py", FIRST + "\n\nclass Review:\n    text: str\n")
+    chapter = write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. literalinclude:: {INCLUDE}/01_books_02.py
+           :caption: src/books.py
+           :pyobject: Book
+
+        .. literalinclude:: {INCLUDE}/01_books_02.py
+           :caption: src/books.py
+           :pyobject: Review
+           :emphasize-lines: 1-2
+        """,
+    )
+    assert evaluate(book_root, chapter, replay) == ["ok"] * 4
+
+
 def test_a_console_mismatch_shows_a_diff(
     book_root: Path,
     write_chapter: Writer,

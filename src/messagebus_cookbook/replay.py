@@ -46,6 +46,8 @@ from messagebus_cookbook.replay_caches import CACHES
 from messagebus_cookbook.timings import CommandTime
 
 PROJECT_KEY = "reader_project"
+# Each reader file's version written last in the chapter, and the text before it.
+VERSIONS_KEY = "written_versions"
 CHAPTER_KEY = "chapter_number"
 
 
@@ -172,7 +174,18 @@ class ChapterParser:
         if not include.caption:
             return failure(include, "no :caption: names the reader's file to write")
         project = self.project(example)
-        problem = check_include(include, project.read(include.caption))
+        versions: dict[str, tuple[Path, str | None]] = example.namespace.setdefault(
+            VERSIONS_KEY, {}
+        )
+        shown = versions.get(include.caption)
+        if shown is not None and shown[0] == include.example:
+            # Another part of the version just written: it changed from the
+            # version before that one, not from itself.
+            previous = shown[1]
+        else:
+            previous = project.read(include.caption)
+            versions[include.caption] = (include.example, previous)
+        problem = check_include(include, previous)
         project.write(include.caption, include.text)
         return problem
 
