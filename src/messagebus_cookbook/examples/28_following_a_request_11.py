@@ -127,7 +127,6 @@ async def add_review(
         text=new_review.text,
         reviewer_email=new_review.reviewer_email,
     )
-    annotate(aggregate_id=str(command.id))
 
     async def add(
         transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
@@ -137,6 +136,8 @@ async def add_review(
         )
         if result.is_err():
             raise unknown_book(book_id)
+        # Named once added: a refused request changed no review.
+        annotate(aggregate_id=str(command.id))
         return Answer(
             201,
             AddedReview(id=command.id).model_dump(mode="json"),

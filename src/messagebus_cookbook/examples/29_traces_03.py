@@ -27,7 +27,7 @@ def configure(service: str, otlp_endpoint: str | None) -> None:
 
 
 def flush() -> None:
-    """Send the spans the batch still holds, within the export's timeout.
+    """Send the spans the batch still holds, each export within its timeout.
 
     For a process that a signal ends, or a pool's child that exits without
     Python's exit handlers: the others flush on exit.

@@ -1,4 +1,4 @@
-"""A span for each message the bus handles."""
+"""A span for each command the bus handles, its events included."""
 
 import contextlib
 from collections.abc import Iterator
@@ -12,10 +12,11 @@ tracer = trace.get_tracer("tracing.bus")
 
 
 class TracedMetricsStore(AbstractMetricsStore):
-    """The metrics store of a bus, and a span around each message it handles.
+    """The metrics store of a bus, and a span around each command it handles.
 
-    messagebus times each message it handles through its metrics store,
-    its one hook: the span wraps the timer, and the store counts as before.
+    messagebus times each command it is given, with the events the command
+    raises, through its metrics store, its one hook: the span wraps the
+    timer, and the store counts as before.
     """
 
     def __init__(self, store: AbstractMetricsStore) -> None:

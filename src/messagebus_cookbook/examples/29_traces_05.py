@@ -11,23 +11,35 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from opentelemetry import propagate, trace
+from opentelemetry import trace
 from opentelemetry.context import Context
+from opentelemetry.trace.propagation.tracecontext import (
+    TraceContextTextMapPropagator,
+)
 
 tracer = trace.get_tracer("transactional_outbox")
 
 
+# The W3C trace context only: a caller's baggage never reaches an envelope.
+W3C = TraceContextTextMapPropagator()
+
+
 def trace_context() -> dict[str, str]:
-    """The context of the current span, as W3C headers: ``traceparent``, maybe more."""
+    """The ``traceparent`` of the current span, when this process records it.
+
+    A process that records nothing writes nothing: not even the context of
+    a caller's request, which an API takes as its request's parent.
+    """
     carrier: dict[str, str] = {}
-    propagate.inject(carrier)
+    if trace.get_current_span().is_recording():
+        W3C.inject(carrier)
     return carrier
 
 
 def context_of(envelope: object) -> Context:
     """The trace context an envelope carries, or an empty one."""
     metadata = envelope.get("metadata") if isinstance(envelope, Mapping) else None
-    return propagate.extract(metadata if isinstance(metadata, Mapping) else {})
+    return W3C.extract(metadata if isinstance(metadata, Mapping) else {})
 
 
 def attributes(envelope: object) -> dict[str, Any]:

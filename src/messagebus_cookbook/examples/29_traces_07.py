@@ -135,7 +135,14 @@ class OutboxRelay:
             )
             for envelope in envelopes
         ]
-        outcomes = await self.send_all(envelopes)
+        try:
+            outcomes = await self.hand_over(envelopes)
+        except BaseException:
+            # Cancelled, as when the relay stops: the batch is abandoned.
+            for span in spans:
+                span.set_status(trace.StatusCode.ERROR, "abandoned")
+                span.end()
+            raise
         for span, error in zip(spans, outcomes, strict=True):
             if error is not None:
                 span.record_exception(error)
@@ -143,7 +150,7 @@ class OutboxRelay:
             span.end()
         return outcomes
 
-    async def send_all(
+    async def hand_over(
         self, envelopes: Sequence[Mapping[str, Any]]
     ) -> list[Exception | None]:
         """None or the error, for each envelope, within ``send_timeout``."""

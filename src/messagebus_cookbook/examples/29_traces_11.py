@@ -136,7 +136,6 @@ async def register_book(
     command = RegisterBookV2(
         title=new_book.title, authors=new_book.authors, isbn=new_book.isbn
     )
-    annotate(aggregate_id=str(command.id))
 
     async def register(
         transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
@@ -146,6 +145,8 @@ async def register_book(
         )
         if result.is_err():
             raise HTTPException(409, f"the ISBN {new_book.isbn} is already registered")
+        # Named once registered: a refused request changed no book.
+        annotate(aggregate_id=str(command.id))
         return Answer(
             201,
             RegisteredBook(id=command.id).model_dump(mode="json"),

@@ -31,11 +31,14 @@ class KeptSpans(SpanExporter):
     @contextlib.contextmanager
     def kept(self) -> Iterator[list[ReadableSpan]]:
         """The spans that end in the block, in the order they end."""
-        self.spans = []
+        kept: list[ReadableSpan] = []
+        with self.ended:
+            self.spans = kept
         try:
-            yield self.spans
+            yield kept
         finally:
-            self.spans = None
+            with self.ended:
+                self.spans = None
 
     def wait_for(self, name: str, timeout: float) -> ReadableSpan:
         """The first span of this name, as soon as it ends, in any thread."""

@@ -155,12 +155,12 @@ class RunningClub:
             self.output.wait_for(" ready.", START_TIMEOUT, by=worker)
         return reviews_web.split("Uvicorn running on ")[1].split()[0]
 
-    def register_a_book(self) -> httpx.Response:
+    def register_a_book(self, **headers: str) -> httpx.Response:
         """Domain Driven Design, posted to the club's API by its librarian."""
         return httpx.post(
             f"http://127.0.0.1:{self.port}/books",
             json=DOMAIN_DRIVEN_DESIGN_BODY,
-            headers={"Authorization": f"Bearer {LIBRARIAN_KEY}"},
+            headers={"Authorization": f"Bearer {LIBRARIAN_KEY}", **headers},
             timeout=5,
         )
 
@@ -281,12 +281,17 @@ async def test_a_book_registered_over_http_is_reviewed_over_http(
 ) -> None:
     reviews_url = club.wait_until_ready()
 
-    response = club.register_a_book()
+    # A caller's trace, and baggage of its own.
+    response = club.register_a_book(
+        traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        baggage="user=mallory",
+    )
     assert response.status_code == 201, response.text
     book_id = response.json()["id"]
     [row] = await outbox_rows(empty_postgresql_engine)
-    # Started without an OTLP endpoint, the processes trace nothing.
-    assert "traceparent" not in row["envelope"]["metadata"]
+    # Started without an OTLP endpoint, the processes trace nothing, and
+    # write none of the caller's headers.
+    assert {"traceparent", "baggage"}.isdisjoint(row["envelope"]["metadata"])
     club.output.wait_for(
         f"received book_registered_v2 {row['message_id']}", START_TIMEOUT
     )
