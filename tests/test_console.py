@@ -47,6 +47,13 @@ def test_a_run_of_a_minute_or_more_matches_a_shorter_one() -> None:
     assert matches("129 passed in 63.16s (0:01:03)", "129 passed in 46.59s")
 
 
+def test_the_times_of_a_trace_do_not_count() -> None:
+    shown = "  send book_registered_v2   club-relay   +94.5 ms, 17.7 ms"
+    real = "  send book_registered_v2   club-relay   +251.5 ms, 25.1 ms"
+    assert matches(shown, real)
+    assert not matches(shown, real.replace("club-relay", "club-web  "))
+
+
 def test_a_changed_count_does_not_match() -> None:
     shown = f"{'=' * 30} 3 passed in 0.09s {'=' * 31}"
     real = f"{'=' * 30} 4 passed in 0.09s {'=' * 31}"

@@ -38,6 +38,8 @@ MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     # pytest adds "(0:01:03)" to a run of a minute or more: part of the duration.
     (re.compile(r"\b\d+(?:\.\d+)?s\b(?: \(\d+:\d\d:\d\d\))?"), "<duration>"),
     (re.compile(r"\(\d+:\d\d:\d\d\)"), "(<duration>)"),
+    # A trace's spans: when each one started, and how long it took.
+    (re.compile(r"\+?\b\d+(?:\.\d+)? ms\b"), "<milliseconds>"),
     (re.compile(r"0x[0-9a-fA-F]+"), "0x<address>"),
     (re.compile(r"\bpython3\.\d+\b"), "python3.<minor>"),
     (re.compile(r"[ \t]+$", re.MULTILINE), ""),
