@@ -122,11 +122,48 @@ def test_dark_mode_toggle_changes_the_theme(page: Page, site: str) -> None:
     assert before != after
 
 
+# Every box of every picture on the pages that show one, with its texts.
+BOXES_AND_TEXTS = """
+[...document.querySelectorAll("svg.cookbook-diagram g")]
+  .filter((box) => box.querySelector(":scope > rect"))
+  .map((box) => {
+    const shape = box.querySelector(":scope > rect");
+    const rect = shape.getBBox();
+    const background = getComputedStyle(shape).fill;
+    return [...box.querySelectorAll("text")].map((text) => {
+      const bounds = text.getBBox();
+      const inside = bounds.x >= rect.x && bounds.y >= rect.y
+        && bounds.x + bounds.width <= rect.x + rect.width
+        && bounds.y + bounds.height <= rect.y + rect.height;
+      const fill = getComputedStyle(text).fill;
+      return {text: text.textContent, inside: inside, fill: fill, box: background};
+    });
+  }).flat()
+"""
+
+
+@pytest.mark.parametrize(
+    "path", ["index.html", "cookbook/32-the-system-in-pictures.html"]
+)
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_texts_of_a_picture_stay_in_their_boxes_and_can_be_read(
+    page: Page, site: str, path: str, theme: Literal["light", "dark"]
+) -> None:
+    open_in_theme(page, f"{site}/{path}", theme)
+
+    texts = page.evaluate(BOXES_AND_TEXTS)
+
+    assert texts, f"no picture with boxes on {path}"
+    assert [text["text"] for text in texts if not text["inside"]] == []
+    assert [text["text"] for text in texts if text["fill"] == text["box"]] == []
+
+
 @pytest.mark.parametrize(
     ("name", "path"),
     [
         ("landing", "index.html"),
         ("eventstream", "cookbook/06-eventstream.html"),
+        ("pictures", "cookbook/32-the-system-in-pictures.html"),
         ("glossary", "glossary.html"),
     ],
 )

@@ -380,7 +380,7 @@ async def test_a_book_registered_over_http_is_reviewed_over_http(
             os.killpg(pid, 0)
 
 
-async def test_the_web_serves_what_its_workers_counted(
+def test_the_web_serves_what_its_workers_counted(
     procfile_environment: dict[str, str], tmp_path: Path
 ) -> None:
     migrate(procfile_environment)
