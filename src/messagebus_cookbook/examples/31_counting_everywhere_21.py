@@ -26,12 +26,12 @@ Check = Callable[[], Awaitable[object]]
 logger = logging.getLogger(__name__)
 
 # What the load balancer was last told, for Prometheus: it cannot ask the
-# API itself. In a pool of processes, the worst of those alive.
+# API itself. In a pool of processes, the last answer any of them gave.
 CHECK_PASSED = Gauge(
     "health_check_passed",
     "1 when the readiness check passed when last asked, 0 when it failed.",
     ["check"],
-    multiprocess_mode="livemin",
+    multiprocess_mode="mostrecent",
 )
 
 

@@ -79,17 +79,21 @@ class Output:
             self._queue.put(line.rstrip("\n"))
         self._queue.put(None)
 
-    def wait_for(self, text: str, timeout: float, by: str = "") -> str:
-        """The first line with ``text``, printed by process ``by`` if given."""
+    def wait_for(self, text: str, timeout: float, by: str = "", times: int = 1) -> str:
+        """The times-th line with ``text``, printed by process ``by`` if given."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = found = 0
         while True:
             for line in self.lines[seen:]:
                 if text in line and (not by or f" {by}.1 " in line):
-                    return line
+                    found += 1
+                    if found == times:
+                        return line
             seen = len(self.lines)
             if not self._read_more(deadline):
-                pytest.fail(f"no line with {text!r} in:\n" + "\n".join(self.lines))
+                pytest.fail(
+                    f"not {times} lines with {text!r} in:\n" + "\n".join(self.lines)
+                )
 
     def rest(self, timeout: float) -> str:
         """Everything printed until the output ends, or for ``timeout`` seconds."""
@@ -390,7 +394,8 @@ def test_the_web_serves_what_its_workers_counted(
     web = started(command, {**procfile_environment, POOL_FOLDER: str(tmp_path)})
     output = Output(web)
     try:
-        output.wait_for("Application startup complete", START_TIMEOUT)
+        # Both workers serve, each a process of its own.
+        output.wait_for("Application startup complete", START_TIMEOUT, times=2)
         for number in range(1, WEB_BOOKS + 1):
             response = httpx.post(
                 f"http://127.0.0.1:{port}/books",

@@ -1,5 +1,6 @@
 """python -m reading_club.web: the HTTP API of the club."""
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -248,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Read here first: a wrong setting stops the command, with its message.
     settings = read_settings(parser)
     configure(settings.log_format)
+    # Built once here too: a service that cannot be built stops the command,
+    # where uvicorn would start each failing worker again and again.
+    asyncio.run(bootstrap(settings).close())
     # A thread of its own: Prometheus scrapes it, not the API's clients.
     with served_metrics(
         arguments.metrics_port, arguments.metrics_host, pool=arguments.workers > 1

@@ -1,6 +1,7 @@
 """python -m reviews.web: the HTTP API of the reviews service."""
 
 import argparse
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -270,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Read here first: a wrong setting stops the command, with its message.
     settings = read_settings(parser)
     configure(settings.log_format)
+    # Built once here too: a service that cannot be built stops the command,
+    # where uvicorn would start each failing worker again and again.
+    asyncio.run(bootstrap(settings).close())
     # A thread of its own: Prometheus scrapes it, not the API's clients.
     with served_metrics(
         arguments.metrics_port, arguments.metrics_host, pool=arguments.workers > 1
