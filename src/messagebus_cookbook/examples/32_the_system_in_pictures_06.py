@@ -464,6 +464,19 @@ def test_one_request_is_one_trace_through_every_process(
     traced_club.output.wait_for(
         "received book_registered_v2", START_TIMEOUT, by="worker"
     )
+    # The same request, in the lines of each process that logged it...
+    registration = response.headers["X-Correlation-ID"]
+    followed = logged_with(traced_club.output, registration)
+    assert sorted(followed) == ["relay", "reviews", "web", "worker"]
+    # ... and in the counts of each one that counts it.
+    wait_until_counted(
+        traced_club.port + 1,
+        'messagebus_messages_processed_total{name="register_book",version="2"} 1.0',
+    )
+    wait_until_counted(traced_club.port + 100, "outbox_relay_sent_total 1.0")
+    wait_until_counted(
+        traced_club.port + 300, 'consumer_envelopes_total{outcome="handled"} 1.0'
+    )
     # Stopped, each process sends the spans it still holds.
     traced_club.stop()
     trace = collector.wait_for_trace("POST /books", REGISTRATION_SPANS, STOP_TIMEOUT)
