@@ -42,8 +42,14 @@ class Collector:
         deadline = time.monotonic() + timeout
         while len(trace := trace_of(self.spans(), root)) < spans:
             if time.monotonic() > deadline:
+                received = [
+                    f"{span.name} ({service})"
+                    for service, kept in self.spans().items()
+                    for span in kept
+                ]
                 raise AssertionError(
-                    f"not {spans} spans in {timeout} s:\n{outline(trace)}"
+                    f"not {spans} spans in the trace of {root!r} in {timeout} s; "
+                    f"received: {', '.join(received) or 'nothing'}"
                 )
             time.sleep(0.1)
         return trace
@@ -52,14 +58,14 @@ class Collector:
 @contextlib.contextmanager
 def collecting() -> Iterator[Collector]:
     """A collector on a free port of the loopback, until the block ends."""
-    received: queue.Queue[ExportTraceServiceRequest] = queue.Queue()
+    requests: queue.Queue[ExportTraceServiceRequest] = queue.Queue()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             request = ExportTraceServiceRequest()
             request.ParseFromString(body)
-            received.put(request)
+            requests.put(request)
             self.send_response(200)
             self.send_header("Content-Type", "application/x-protobuf")
             self.send_header("Content-Length", "0")
@@ -71,7 +77,7 @@ def collecting() -> Iterator[Collector]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield Collector(f"http://127.0.0.1:{server.server_port}/v1/traces", received)
+        yield Collector(f"http://127.0.0.1:{server.server_port}/v1/traces", requests)
     finally:
         server.shutdown()
         server.server_close()
@@ -86,6 +92,7 @@ def trace_of(spans: dict[str, list[Span]], root: str) -> Trace:
     roots = {span.trace_id for _, span in every if span.name == root}
     if not roots:
         return []
+    assert len(roots) == 1, f"{len(roots)} traces start with {root!r}, not one"
     [trace_id] = roots
     return [(service, span) for service, span in every if span.trace_id == trace_id]
 

@@ -302,11 +302,14 @@ def traced_club(
     collector: Collector,
 ) -> Iterator[RunningClub]:
     """The whole system, each process sending its spans to the test's collector."""
+    # None of your OTEL_* variables: they would sample, compress or disable.
     environment = {
-        **procfile_environment,
-        "READING_CLUB_OTLP_ENDPOINT": collector.url,
-        "REVIEWS_OTLP_ENDPOINT": collector.url,
+        name: value
+        for name, value in procfile_environment.items()
+        if not name.startswith("OTEL_")
     }
+    environment["READING_CLUB_OTLP_ENDPOINT"] = collector.url
+    environment["REVIEWS_OTLP_ENDPOINT"] = collector.url
     with running_club(environment, broker_url, no_env_file) as club:
         yield club
 
@@ -466,8 +469,14 @@ def test_one_request_is_one_trace_through_every_process(
     )
     # The same request, in the lines of each process that logged it...
     registration = response.headers["X-Correlation-ID"]
-    followed = logged_with(traced_club.output, registration)
-    assert sorted(followed) == ["relay", "reviews", "web", "worker"]
+    for name in ("web", "relay", "worker", "reviews"):
+        traced_club.output.wait_for(registration, START_TIMEOUT, by=name)
+    assert sorted(logged_with(traced_club.output, registration)) == [
+        "relay",
+        "reviews",
+        "web",
+        "worker",
+    ]
     # ... and in the counts of each one that counts it.
     wait_until_counted(
         traced_club.port + 1,
@@ -477,7 +486,8 @@ def test_one_request_is_one_trace_through_every_process(
     wait_until_counted(
         traced_club.port + 300, 'consumer_envelopes_total{outcome="handled"} 1.0'
     )
-    # Stopped, each process sends the spans it still holds.
+    # Stopped at rest, each process sends the spans it still holds.
+    wait_until_idle(traced_club.broker_url, START_TIMEOUT)
     traced_club.stop()
     trace = collector.wait_for_trace("POST /books", REGISTRATION_SPANS, STOP_TIMEOUT)
     print(outline(trace))
