@@ -23,10 +23,12 @@ PROCESSES = 2
 BOUND = 30
 
 # Every other client of the test's database, each as its backend's process
-# id and start: a connection made again is a new one.
+# id and start: a connection made again is a new one. PostgreSQL's own
+# workers, autovacuum's among them, list the database too: left out.
 CONNECTIONS = text(
     "SELECT pid, backend_start FROM pg_stat_activity"
     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    " AND backend_type = 'client backend'"
 )
 
 
