@@ -298,3 +298,55 @@ def test_an_install_or_a_test_file_after_the_green_suite_needs_another_run(
     chapter = read_chapter(writes_a_test_after)
     assert chapter.written_after_whole_suite() == ["tests/test_more.py"]
     assert not chapter.ends_with_whole_suite()
+
+
+def test_a_file_removed_with_rm_leaves_the_project_and_comes_back_new(
+    book_root: Path, write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("01_books_01.py", "x = 1\n")
+    write_example("01_books_02.py", "y = 1\n")
+    write_example("03_back_01.py", "x = 3\n")
+    write_chapter(
+        "01-books.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+
+        .. literalinclude:: {INCLUDE}/01_books_02.py
+           :caption: src/other.py
+        """,
+    )
+    write_chapter(
+        "02-gone.rst",
+        """
+        .. code-block:: console
+
+           $ rm src/books.py
+           $ pytest -q
+           1 passed in 0.01s
+        """,
+    )
+    write_chapter(
+        "03-back.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/03_back_01.py
+           :caption: src/books.py
+        """,
+    )
+    book = Book(book_root)
+    assert sorted(book.files_after(1)) == ["src/books.py", "src/other.py"]
+    assert sorted(book.files_after(2)) == ["src/other.py"]
+    assert book.files_after(3)["src/books.py"].text == "x = 3\n"
+    (back,) = book.chapter(3).includes
+    assert book.previous_version(back) is None
+    assert book.chapter(2).ends_with_whole_suite()
+
+
+def test_a_file_removed_after_the_green_suite_needs_another_run(
+    write_chapter: Writer,
+) -> None:
+    chapter = read_chapter(
+        chapter_ending_with(write_chapter, "$ pytest -q\n1 passed in 0.1s\n$ rm src/a.py")
+    )
+    assert chapter.written_after_whole_suite() == ["src/a.py"]
+    assert not chapter.ends_with_whole_suite()

@@ -192,3 +192,13 @@ def test_an_update_matches_the_real_output() -> None:
     ]
     for shown, real in cases:
         assert matches(updated_output(shown, real), real), (shown, real)
+
+
+def test_rm_of_named_files_says_which_files_it_removes() -> None:
+    assert Command("rm src/a.py tests/test_a.py", "").removes == (
+        "src/a.py",
+        "tests/test_a.py",
+    )
+    # Options and patterns name no file the book can follow: not a removal.
+    for line in ("rm -r src/club", "rm src/*.py", "pytest -q", "rmdir src"):
+        assert Command(line, "").removes == (), line

@@ -128,6 +128,28 @@ class Chapter:
         """The last version of each reader file this chapter writes."""
         return {include.caption: include for include in self.includes}
 
+    def changes(self) -> Iterator[tuple[str, Include | None]]:
+        """What the chapter does to the reader's files, in reading order.
+
+        Each file it writes with its version, and each file it removes
+        (``rm`` in a console block) with None.
+        """
+        for step in self.steps:
+            if isinstance(step, Include):
+                yield step.caption, step
+                continue
+            for command in step.commands:
+                for path in command.removes:
+                    yield path, None
+
+    def apply(self, files: dict[str, Include]) -> None:
+        """Change ``files``, the reader's files before the chapter, as it does."""
+        for path, include in self.changes():
+            if include is None:
+                files.pop(path, None)
+            else:
+                files[path] = include
+
     def ends_with_whole_suite(self) -> bool:
         """Has the replay run the whole test suite, green, on the files it leaves?
 
@@ -152,6 +174,7 @@ class Chapter:
                 after.append(step.caption)
                 continue
             for command in reversed(step.commands):
+                after.extend(command.removes)
                 if WHOLE_SUITE.match(command.line):
                     summary = command.expected.splitlines()[-1:] or [""]
                     green = PYTEST_SUMMARY.search(summary[0]) and not (
@@ -313,7 +336,7 @@ class Book:
         for chapter in self.chapters:
             if chapter.number > number:
                 break
-            files.update(chapter.files())
+            chapter.apply(files)
         return files
 
     def commands_before(self, number: int) -> list[Command]:
@@ -337,13 +360,22 @@ class Book:
         ]
 
     def previous_version(self, include: Include) -> Include | None:
-        """The version of the same reader file that the reader had before."""
+        """The version of the same reader file that the reader had before.
+
+        None for a file new to the reader, or new again after a chapter
+        removed it.
+        """
         previous: Include | None = None
-        for version in self.history(include.caption):
-            if version.location == include.location:
-                return previous
-            if version.example != include.example:
-                previous = version
+        for chapter in self.chapters:
+            for path, version in chapter.changes():
+                if path != include.caption:
+                    continue
+                if version is None:
+                    previous = None
+                elif version.location == include.location:
+                    return previous
+                elif version.example != include.example:
+                    previous = version
         return previous
 
     def orphan_examples(self) -> list[Path]:

@@ -23,6 +23,9 @@ SIMILAR = 0.6
 # Commands that prepare the reader's environment: a replay that starts at a
 # later chapter runs them again so the project is installed as the reader's is.
 SETUP_COMMAND = re.compile(r"^python3? -m (?:pip install\b|venv \.venv$)")
+# A command that takes files out of the reader's project: ``rm`` of named
+# files, without options or patterns, so that the book knows which.
+REMOVE_COMMAND = re.compile(r"^rm((?: [\w.][\w./-]*)+)$")
 # Where the reader's project lives in the outputs the chapters show.
 READER_FOLDER = "reading-club"
 READER_ROOT = f"/home/reader/{READER_FOLDER}"
@@ -56,6 +59,12 @@ class Command:
     @property
     def is_setup(self) -> bool:
         return SETUP_COMMAND.match(self.line) is not None
+
+    @property
+    def removes(self) -> tuple[str, ...]:
+        """The reader's files this command takes out of the project."""
+        found = REMOVE_COMMAND.match(self.line)
+        return tuple(found[1].split()) if found else ()
 
 
 def parse_console(source: str) -> Iterator[Command]:
