@@ -159,6 +159,7 @@ def lint(session: nox.Session) -> None:
         "line-too-long",
         "index.rst",
         "cookbook",
+        "recipes",
     )
 
 

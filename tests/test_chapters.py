@@ -346,7 +346,9 @@ def test_a_file_removed_after_the_green_suite_needs_another_run(
     write_chapter: Writer,
 ) -> None:
     chapter = read_chapter(
-        chapter_ending_with(write_chapter, "$ pytest -q\n1 passed in 0.1s\n$ rm src/a.py")
+        chapter_ending_with(
+            write_chapter, "$ pytest -q\n1 passed in 0.1s\n$ rm src/a.py"
+        )
     )
     assert chapter.written_after_whole_suite() == ["src/a.py"]
     assert not chapter.ends_with_whole_suite()

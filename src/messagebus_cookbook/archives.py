@@ -26,12 +26,13 @@ def archive_name(chapter: Chapter) -> str:
     return f"reading-club-after-chapter-{chapter.number:02d}.zip"
 
 
-def archive_bytes(files: Mapping[str, str]) -> bytes:
-    """A zip of ``files`` (reader path -> text) under ``reading-club/``."""
+def archive_bytes(files: Mapping[str, str], top: str | None = TOP) -> bytes:
+    """A zip of ``files`` (reader path -> text) under ``top``, or at its root."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for caption in sorted(files):
-            info = zipfile.ZipInfo(f"{TOP}/{caption}", date_time=TIMESTAMP)
+            name = f"{top}/{caption}" if top else caption
+            info = zipfile.ZipInfo(name, date_time=TIMESTAMP)
             info.create_system = UNIX
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -37,6 +37,11 @@ from messagebus_cookbook.sphinx_includes import (
     visit_folded_file,
 )
 from messagebus_cookbook.sphinx_model import book_of, chapter_of, docname_of, load_book
+from messagebus_cookbook.sphinx_recipes import (
+    RECIPE_DOWNLOADS,
+    RecipeFiles,
+    write_recipe_archives,
+)
 from messagebus_cookbook.sphinx_tree import ProjectTree
 
 __all__ = ["archive_name", "setup", "write_archive"]
@@ -108,6 +113,8 @@ def refresh_archives(app: Sphinx, exception: Exception | None) -> None:
     logger.info(
         "project archives: %d of %d rewritten", len(rewritten), len(book.chapters)
     )
+    rewritten = write_recipe_archives(book, Path(app.outdir) / RECIPE_DOWNLOADS)
+    logger.info("recipe archives: %d rewritten", len(rewritten))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -120,6 +127,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(folded_file, html=(visit_folded_file, depart_folded_file))
     app.add_directive("literalinclude", CookbookLiteralInclude, override=True)
     app.add_directive("project-tree", ProjectTree)
+    app.add_directive("recipe-files", RecipeFiles)
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("doctree-read", add_download_link)
