@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 
 from browser.conftest import HTML, open_in_theme
 from messagebus_cookbook.chapters import Book, Console, Include
+from messagebus_cookbook.recipes import Recipe, recipe_files, recipes
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = Book(ROOT)
@@ -114,6 +115,24 @@ def test_each_chapter_links_its_project(page: Page, site: str, number: int) -> N
     assert shown <= names
 
 
+@pytest.mark.parametrize("recipe", recipes(ROOT), ids=lambda recipe: recipe.name)
+def test_a_recipe_page_shows_what_its_download_holds(
+    page: Page, site: str, recipe: Recipe
+) -> None:
+    page.goto(f"{site}/recipes/{recipe.name}.html")
+    link = page.get_by_role("link", name="Download this recipe")
+    response = page.request.get(link.evaluate("link => link.href"))
+    assert response.ok
+    with zipfile.ZipFile(io.BytesIO(response.body())) as archive:
+        held = {name: archive.read(name).decode() for name in archive.namelist()}
+    assert held == recipe_files(BOOK, recipe)
+    captions = page.locator(".code-block-caption .caption-text").all_inner_texts()
+    shown = [path for path in recipe.files if held[path].strip()]
+    assert captions == shown
+    for path in held.keys() - shown:
+        assert page.get_by_text(f"{path} is empty.").is_visible()
+
+
 def test_dark_mode_toggle_changes_the_theme(page: Page, site: str) -> None:
     page.goto(f"{site}/index.html")
     before = page.evaluate("document.body.dataset.theme")
@@ -165,6 +184,7 @@ def test_the_texts_of_a_picture_stay_in_their_boxes_and_can_be_read(
         ("eventstream", "cookbook/06-eventstream.html"),
         ("pictures", "cookbook/32-the-system-in-pictures.html"),
         ("glossary", "glossary.html"),
+        ("recipe", "recipes/outbox.html"),
     ],
 )
 @pytest.mark.parametrize("theme", ["light", "dark"])
