@@ -1,3 +1,5 @@
+"""The inventory's database: one of its own for each test, on the tests' PostgreSQL."""
+
 from collections.abc import AsyncIterator
 from uuid import uuid4
 
@@ -26,10 +28,12 @@ async def inventory_engine(postgresql_server: URL) -> AsyncIterator[AsyncEngine]
         postgresql_server, f'CREATE DATABASE "{database.database}"'
     )
     engine = create_async_engine(database)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield engine
-    await engine.dispose()
-    await run_outside_a_transaction(
-        postgresql_server, f'DROP DATABASE "{database.database}"'
-    )
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+        yield engine
+    finally:
+        await engine.dispose()
+        await run_outside_a_transaction(
+            postgresql_server, f'DROP DATABASE "{database.database}"'
+        )

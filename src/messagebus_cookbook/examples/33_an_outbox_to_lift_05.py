@@ -88,7 +88,11 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
 
 
 class NoStreamKey(LookupError):
-    """A published message of a type whose stream key the service never named."""
+    """A published message without a key: its type has none, or its key is None."""
+
+
+# Fields every message has, which would give each message a stream of its own.
+MESSAGE_FIELDS = frozenset({"message_id", "created_at", "metadata"})
 
 
 class StreamKeys:
@@ -101,27 +105,33 @@ class StreamKeys:
 
     def __init__(self, fields: Mapping[type[Message[Any]], str]) -> None:
         for message_type, field in fields.items():
-            if field not in message_type.model_fields:
-                raise ValueError(
-                    f"{message_type.__name__} has no field {field!r} to key its stream"
-                )
-        self.fields = dict(fields)
+            name = message_type.__name__
+            if field not in message_type.model_fields or field in MESSAGE_FIELDS:
+                raise ValueError(f"{name} has no field {field!r} to key its stream")
+            if not message_type.model_fields["metadata"].default.published:
+                raise ValueError(f"{name} is not published: it needs no stream key")
+        self._fields = dict(fields)
 
     def __call__(self, message: Message[Any]) -> str:
+        name = type(message).__name__
         try:
-            field = self.fields[type(message)]
+            field = self._fields[type(message)]
         except KeyError:
             raise NoStreamKey(
-                f"{type(message).__name__} is published, but has no stream key:"
-                " name the field of its key in the service's StreamKeys"
+                f"{name} has no stream key: name the field of its key in the"
+                " service's StreamKeys"
             ) from None
-        return str(getattr(message, field))
+        key = getattr(message, field)
+        if key is None:
+            raise NoStreamKey(f"{name}.{field}, its stream key, is None")
+        return str(key)
 
 
 async def add_to_outbox(
     connection: AsyncConnection,
     outbox: Table,
     message: Message[Any],
+    *,
     key: str,
     correlation_id: str | None = None,
 ) -> None:

@@ -25,6 +25,14 @@ class ItemDiscontinued(Event):
     )
 
 
+class StockCounted(Event):
+    """An event the inventory keeps to itself: it is never published."""
+
+    sku: str
+    quantity: int
+    metadata: Metadata = Metadata(name="stock_counted", schema_version=1)
+
+
 metadata = MetaData()
 outbox = outbox_table(metadata, "inventory_outbox")
 stream_keys = StreamKeys({StockAdjusted: "sku"})

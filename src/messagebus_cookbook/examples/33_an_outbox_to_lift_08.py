@@ -6,13 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from messagebus import AsyncAbstractEventstreamTransport
+from messagebus import AsyncAbstractEventstreamTransport, Message
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.transactional_outbox.inventory import (
     ItemDiscontinued,
     StockAdjusted,
+    StockCounted,
     outbox,
     stream_keys,
 )
@@ -44,7 +45,7 @@ class FailsOnce(AsyncAbstractEventstreamTransport):
 async def write(engine: AsyncEngine, events: Sequence[StockAdjusted]) -> None:
     async with engine.begin() as connection:
         for event in events:
-            await add_to_outbox(connection, outbox, event, stream_keys(event))
+            await add_to_outbox(connection, outbox, event, key=stream_keys(event))
 
 
 async def send_everything(relay: OutboxRelay) -> None:
@@ -85,10 +86,21 @@ async def test_the_changes_of_one_item_reach_the_stream_in_order(
 
 
 def test_a_published_type_without_a_key_is_refused() -> None:
-    with pytest.raises(NoStreamKey, match="ItemDiscontinued is published"):
+    with pytest.raises(NoStreamKey, match="ItemDiscontinued has no stream key"):
         stream_keys(ItemDiscontinued(sku="BOOK-0001"))
 
 
-def test_a_key_is_a_field_of_its_type() -> None:
-    with pytest.raises(ValueError, match="StockAdjusted has no field 'id'"):
-        StreamKeys({StockAdjusted: "id"})
+@pytest.mark.parametrize(
+    ("fields", "refusal"),
+    [
+        ({StockAdjusted: "id"}, "StockAdjusted has no field 'id'"),
+        # The message's own id would make each message a stream of its own.
+        ({StockAdjusted: "message_id"}, "StockAdjusted has no field 'message_id'"),
+        ({StockCounted: "sku"}, "StockCounted is not published"),
+    ],
+)
+def test_a_key_is_a_field_of_a_published_type(
+    fields: dict[type[Message[Any]], str], refusal: str
+) -> None:
+    with pytest.raises(ValueError, match=refusal):
+        StreamKeys(fields)

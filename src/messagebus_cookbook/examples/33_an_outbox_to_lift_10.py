@@ -95,8 +95,8 @@ class SQLMessageStore(AsyncAbstractMessageStoreRepository):
                 self.connection,
                 outbox,
                 message,
-                stream_keys(message),
-                correlation_id(),
+                key=stream_keys(message),
+                correlation_id=correlation_id(),
             )
 
 

@@ -194,8 +194,8 @@ class SQLOutbox(AsyncAbstractMessageStoreRepository):
                 self.connection,
                 outbox,
                 message,
-                stream_keys(message),
-                correlation_id(),
+                key=stream_keys(message),
+                correlation_id=correlation_id(),
             )
 
 

@@ -52,7 +52,7 @@ async def review(engine: AsyncEngine, book: Book, reviewer: str) -> None:
     """Commit a review of the book: its event waits in the outbox, keyed by the book."""
     event = BookReviewed(id=book.id, title=book.title, reviewer=reviewer)
     async with engine.begin() as connection:
-        await add_to_outbox(connection, outbox, event, str(book.id))
+        await add_to_outbox(connection, outbox, event, key=str(book.id))
 
 
 def told(transport: InMemoryEventstreamTransport) -> list[str]:
