@@ -126,7 +126,9 @@ def test_a_recipe_page_shows_what_its_download_holds(
     with zipfile.ZipFile(io.BytesIO(response.body())) as archive:
         held = {name: archive.read(name).decode() for name in archive.namelist()}
     assert held == recipe_files(BOOK, recipe)
-    captions = page.locator(".code-block-caption .caption-text").all_inner_texts()
+    captions = page.locator(
+        ".cookbook-recipe-file .code-block-caption .caption-text"
+    ).all_inner_texts()
     shown = [path for path in recipe.files if held[path].strip()]
     assert captions == shown
     for path in held.keys() - shown:

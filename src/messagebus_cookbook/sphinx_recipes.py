@@ -93,7 +93,9 @@ class RecipeFiles(SphinxDirective):
                 continue
             block = nodes.literal_block(text, text)
             block["language"] = LANGUAGES.get(Path(path).suffix, "text")
-            shown.append(container_wrapper(self, block, path))
+            wrapped = container_wrapper(self, block, path)
+            wrapped["classes"].append("cookbook-recipe-file")
+            shown.append(wrapped)
         return shown
 
 
