@@ -28,7 +28,10 @@ NUMBERS = [chapter.number for chapter in BOOK.chapters]
 TREE_PATHS = """(tree, selector) => [...tree.querySelectorAll(selector)].map(file => {
     const names = [];
     for (let item = file; tree.contains(item); item = item.parentElement) {
-        const name = item.querySelector(":scope > p > .cookbook-tree-name");
+        const name = item.querySelector(
+            ":scope > p > .cookbook-tree-name,"
+            + " :scope > details > summary > .cookbook-tree-name"
+        );
         if (item.matches("li") && name) names.unshift(name.textContent);
     }
     return names.join("");
@@ -237,6 +240,48 @@ def test_the_tree_lists_the_files_of_the_chapter_download(
         assert sorted(marked) == sorted(
             f"{TOP}/{path}" for path, found in expected.items() if found is status
         )
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"{n:02d}")
+def test_the_tree_opens_the_folders_the_chapter_touches_and_folds_the_others(
+    page: Page, site: str, number: int
+) -> None:
+    page.goto(f"{site}/{chapter_page(number)}")
+    tree = tree_of(page)
+    touched = {
+        f"{TOP}/{path}".rsplit("/", 1)[0]
+        for path, status in statuses(BOOK, number).items()
+        if status is not None
+    }
+    folders = tree.evaluate(
+        """tree => [...tree.querySelectorAll("details")].map(details => {
+            const names = [];
+            for (let item = details; tree.contains(item); item = item.parentElement) {
+                const name = item.querySelector(
+                    ":scope > summary > .cookbook-tree-name"
+                );
+                if (item.matches("details") && name) names.unshift(name.textContent);
+            }
+            return [names.join("").replace(/\\/$/, ""), details.open];
+        })"""
+    )
+    for folder, is_open in folders:
+        wanted = any(
+            path == folder or path.startswith(f"{folder}/") for path in touched
+        )
+        assert is_open == wanted, f"{folder}: open {is_open}, touched {wanted}"
+    # A folded folder opens by its name, and shows its files.
+    folded = tree.locator(
+        "details[open] > ul > li > details:not([open])"
+        ":has(> ul > li.cookbook-tree-file)"
+    )
+    if folded.count():
+        details = folded.first.element_handle()
+        file = details.query_selector(":scope > ul > li.cookbook-tree-file")
+        assert file is not None
+        assert not file.is_visible()
+        details.query_selector(":scope > summary").click()  # type: ignore[union-attr]
+        assert file.is_visible()
 
 
 def test_a_partial_display_says_so_in_its_caption(page: Page, site: str) -> None:

@@ -42,7 +42,15 @@ from messagebus_cookbook.sphinx_recipes import (
     RecipeFiles,
     write_recipe_archives,
 )
-from messagebus_cookbook.sphinx_tree import ProjectTree
+from messagebus_cookbook.sphinx_tree import (
+    ProjectTree,
+    depart_tree_folder,
+    depart_tree_folder_name,
+    tree_folder,
+    tree_folder_name,
+    visit_tree_folder,
+    visit_tree_folder_name,
+)
 
 __all__ = ["archive_name", "setup", "write_archive"]
 
@@ -125,6 +133,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "cookbook_fold_min_lines", MIN_FOLDED, "env", types=frozenset({int})
     )
     app.add_node(folded_file, html=(visit_folded_file, depart_folded_file))
+    app.add_node(tree_folder, html=(visit_tree_folder, depart_tree_folder))
+    app.add_node(
+        tree_folder_name, html=(visit_tree_folder_name, depart_tree_folder_name)
+    )
     app.add_directive("literalinclude", CookbookLiteralInclude, override=True)
     app.add_directive("project-tree", ProjectTree)
     app.add_directive("recipe-files", RecipeFiles)

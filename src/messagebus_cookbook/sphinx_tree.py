@@ -3,7 +3,10 @@
 Written right after a chapter's introduction, it renders a nested list of
 every file the reader has once the chapter is done (the files of the
 chapter's download, under ``reading-club/``), each file the chapter adds or
-changes marked with a ``new`` or ``changed`` badge, and a legend.
+changes marked with a ``new`` or ``changed`` badge, and a legend. Each
+folder is an HTML ``<details>``: open when the chapter adds or changes a
+file in it, folded when it does not, so that what the chapter does shows
+first and the rest is one click away.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.writers.html5 import HTML5Translator
 
 from messagebus_cookbook.archives import TOP
 from messagebus_cookbook.project_tree import Folder, Status, build_tree, statuses
@@ -52,14 +56,53 @@ def entry(name: str, classes: list[str]) -> nodes.paragraph:
     return paragraph
 
 
+class tree_folder(nodes.General, nodes.Element):
+    """A folder and its list: ``<details>``, open when ``touched``."""
+
+
+class tree_folder_name(nodes.General, nodes.TextElement):
+    """The name of a folder: the ``<summary>`` that opens and folds it."""
+
+
+def visit_tree_folder(self: HTML5Translator, node: tree_folder) -> None:
+    state = "open" if node["touched"] else "folded"
+    self.body.append(
+        f'<details class="cookbook-tree-details cookbook-tree-{state}"'
+        f"{' open' if node['touched'] else ''}>"
+    )
+
+
+def depart_tree_folder(self: HTML5Translator, node: tree_folder) -> None:
+    self.body.append("</details>")
+
+
+def visit_tree_folder_name(self: HTML5Translator, node: tree_folder_name) -> None:
+    self.body.append('<summary class="cookbook-tree-entry">')
+
+
+def depart_tree_folder_name(self: HTML5Translator, node: tree_folder_name) -> None:
+    self.body.append("</summary>")
+
+
+def folder_item(name: str, folder: Folder, touched: bool) -> nodes.list_item:
+    """A folder's item: its name, which folds it, over its list."""
+    item = nodes.list_item(classes=["cookbook-tree-folder"])
+    details = tree_folder(touched=touched)
+    summary = tree_folder_name()
+    summary += nodes.inline(name, name, classes=["cookbook-tree-name"])
+    details += summary
+    details += folder_list(folder)
+    item += details
+    return item
+
+
 def folder_list(folder: Folder) -> nodes.bullet_list:
     """Sub-folders first, then files, each by name."""
     items = nodes.bullet_list(classes=["cookbook-tree-list"])
     for name in sorted(folder.folders):
-        item = nodes.list_item(classes=["cookbook-tree-folder"])
-        item += entry(f"{name}/", ["cookbook-tree-entry"])
-        item += folder_list(folder.folders[name])
-        items += item
+        sub = folder.folders[name]
+        touched = any(status is not None for status in _all_statuses(sub))
+        items += folder_item(f"{name}/", sub, touched)
     for name in sorted(folder.files):
         status = folder.files[name]
         item = nodes.list_item(classes=["cookbook-tree-file"])
@@ -81,10 +124,7 @@ def tree_nodes(root: Folder) -> nodes.container:
     box += title
     box += legend(shown)
     top = nodes.bullet_list(classes=["cookbook-tree-list", "cookbook-tree-root"])
-    item = nodes.list_item(classes=["cookbook-tree-folder"])
-    item += entry(f"{root.name}/", ["cookbook-tree-entry"])
-    item += folder_list(root)
-    top += item
+    top += folder_item(f"{root.name}/", root, touched=True)
     box += top
     return box
 
