@@ -14,23 +14,27 @@ def create_engine(
     url: str | URL,
     *,
     connect_timeout: float = CONNECT_TIMEOUT,
-    statement_timeout: float = STATEMENT_TIMEOUT,
+    statement_timeout: float | None = STATEMENT_TIMEOUT,
     **options: Any,
 ) -> AsyncEngine:
     """An engine whose connections give up in time and are checked before use.
 
-    On PostgreSQL, a connection and a statement give up after their
-    timeouts: a database that is away is an error in seconds, not a
-    request that hangs. A pooled connection is checked before use: a
-    restart of the database ends it. On SQLite, a transaction begins when
-    SQLAlchemy begins it, so that savepoints work.
+    On PostgreSQL (asyncpg), a connection and a statement give up after
+    their timeouts, in seconds (None: a statement may take as long as it
+    takes): a database that is away is an error in seconds, not a request
+    that hangs. ``connect_args`` given for the driver keep the timeouts,
+    unless they name their own. A pooled connection is checked before use:
+    a restart of the database ends it. On SQLite, which has no such
+    timeouts, a transaction begins when SQLAlchemy begins it, so that
+    savepoints work.
     """
     options.setdefault("pool_pre_ping", True)
     if make_url(url).get_backend_name() == "postgresql":
-        options.setdefault(
-            "connect_args",
-            {"timeout": connect_timeout, "command_timeout": statement_timeout},
-        )
+        options["connect_args"] = {
+            "timeout": connect_timeout,
+            "command_timeout": statement_timeout,
+            **options.get("connect_args", {}),
+        }
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_leave_begin_to_us)

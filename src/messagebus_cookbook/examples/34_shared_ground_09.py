@@ -35,7 +35,12 @@ def migrate(connection: Connection, metadata: MetaData) -> None:
 
 
 async def migrate_database(url: str, metadata: MetaData) -> None:
-    engine = create_engine(url)
+    """Run the migrations on the database at ``url``, on a connection of its own.
+
+    A migration may rebuild a large table or an index: its statements have
+    no timeout.
+    """
+    engine = create_engine(url, statement_timeout=None)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(migrate, metadata)
