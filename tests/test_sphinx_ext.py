@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
 from messagebus_cookbook.sphinx_includes import folded_file
+from messagebus_cookbook.sphinx_tree import tree_folder
 from tests.conftest import Writer
 
 INCLUDE = "../src/messagebus_cookbook/examples"
@@ -97,20 +98,35 @@ def test_the_tree_lists_the_project_and_marks_the_chapter_s_files(book: Path) ->
     app, _ = build(book)
 
     def tree(docname: str) -> list[str]:
+        """Each entry of the tree; a folder's name says whether it is open."""
         (box,) = (
             node
             for node in app.env.get_doctree(docname).findall(nodes.container)
             if "cookbook-project-tree" in node["classes"]
         )
-        return [item[0].astext() for item in box.findall(nodes.list_item)]
+        entries = []
+        for item in box.findall(nodes.list_item):
+            if isinstance(item[0], tree_folder):
+                state = "open" if item[0]["touched"] else "folded"
+                entries.append(f"{item[0][0].astext()} ({state})")
+            else:
+                entries.append(item[0].astext())
+        return entries
 
     assert tree("cookbook/00-start") == [
-        "reading-club/",
-        "src/",
+        "reading-club/ (open)",
+        "src/ (open)",
         "a.py new",
         "b.py new",
     ]
-    assert tree("cookbook/01-next") == ["reading-club/", "src/", "a.py changed", "b.py"]
+    assert tree("cookbook/01-next") == [
+        "reading-club/ (open)",
+        "src/ (open)",
+        "a.py changed",
+        "b.py",
+    ]
+    html = (book / "_build" / "html" / "cookbook" / "01-next.html").read_text()
+    assert '<details class="cookbook-tree-details cookbook-tree-open" open>' in html
 
 
 def test_a_rebuild_reads_what_changed_and_what_depends_on_it(
