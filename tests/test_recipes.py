@@ -50,6 +50,10 @@ def test_a_recipe_passes_its_tests_in_a_project_of_another_domain(
         clashes = [name for name in archive.namelist() if (root / name).exists()]
         assert not clashes, f"the recipe would overwrite the project's {clashes}"
         archive.extractall(root)
+    if recipe.plugins:
+        # As the page says: the project's root conftest.py loads them.
+        with (root / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
+            conftest.write(f"\npytest_plugins = {list(recipe.plugins)!r}\n")
     constraints = constraints_file(ROOT)
     assert constraints is not None
     pinned_versions(constraints, recipe.requires)
@@ -94,6 +98,31 @@ def test_a_recipe_whose_tests_are_not_among_its_files_is_refused(
         ".. recipe-files::\n   :tests: tests/elsewhere\n\n   src/outbox/table.py\n"
     )
     with pytest.raises(RecipeError, match=r"not among them: \['tests/elsewhere'\]"):
+        read_recipe(page)
+
+
+def test_a_recipe_names_the_plugins_its_tests_load(tmp_path: Path) -> None:
+    page = tmp_path / "servers.rst"
+    page.write_text(
+        ".. recipe-files::\n"
+        "   :tests: tests/servers\n"
+        "   :plugins: tests.servers.plugin\n\n"
+        "   tests/servers/plugin.py\n"
+        "   tests/servers/test_servers.py\n"
+    )
+    assert read_recipe(page).plugins == ("tests.servers.plugin",)
+
+
+def test_a_plugin_the_recipe_does_not_ship_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "servers.rst"
+    page.write_text(
+        ".. recipe-files::\n"
+        "   :tests: tests/servers\n"
+        "   :plugins: tests.servers.plugin pytest_elsewhere\n\n"
+        "   src/tests/servers/plugin.py\n"
+        "   tests/servers/test_servers.py\n"
+    )
+    with pytest.raises(RecipeError, match=r"not among them: \['pytest_elsewhere'\]"):
         read_recipe(page)
 
 

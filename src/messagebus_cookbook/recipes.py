@@ -2,8 +2,10 @@
 
 A recipe is a page ``recipes/<name>.rst`` with one ``.. recipe-files::``
 directive. Its content lists the reader's files that make the recipe; its
-options name the packages those files need (``:requires:``) and the
-recipe's own tests (``:tests:``, paths among its files). Each file is the
+options name the packages those files need (``:requires:``), the
+recipe's own tests (``:tests:``, paths among its files), and the pytest
+plugins among its modules that those tests need (``:plugins:``, which the
+project's root ``conftest.py`` loads with ``pytest_plugins``). Each file is the
 one the last chapter leaves, so a recipe is never a second copy that can
 drift: the Sphinx build shows and zips those files, and the cookbook's
 tests unpack the zip into a project of another domain and run the
@@ -39,6 +41,8 @@ class Recipe:
     files: tuple[str, ...]
     requires: tuple[str, ...]
     tests: tuple[str, ...]
+    # Modules of the recipe that its tests load as pytest plugins.
+    plugins: tuple[str, ...] = ()
 
     @property
     def archive_name(self) -> str:
@@ -63,7 +67,22 @@ def recipe_from(name: str, content: str, options: Mapping[str, str]) -> Recipe:
             f"recipe {name}: :tests: must name the recipe's own test files or "
             f"folders, among its files; not among them: {outside or 'none given'}"
         )
-    return Recipe(name, files, tuple(options.get("requires", "").split()), tests)
+    plugins = tuple(options.get("plugins", "").split())
+    not_shipped = [plugin for plugin in plugins if not ships_module(files, plugin)]
+    if not_shipped:
+        raise RecipeError(
+            f"recipe {name}: :plugins: must name modules among its files; "
+            f"not among them: {not_shipped}"
+        )
+    return Recipe(
+        name, files, tuple(options.get("requires", "").split()), tests, plugins
+    )
+
+
+def ships_module(files: tuple[str, ...], module: str) -> bool:
+    """Whether the files hold the module, at the root or under a folder (src)."""
+    path = f"{module.replace('.', '/')}.py"
+    return any(file == path or file.endswith(f"/{path}") for file in files)
 
 
 def read_recipe(path: Path, text: str | None = None) -> Recipe:

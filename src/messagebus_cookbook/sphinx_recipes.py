@@ -39,6 +39,7 @@ class RecipeFiles(SphinxDirective):
     option_spec = {  # noqa: RUF012 - docutils reads it from the class
         "requires": directives.unchanged_required,
         "tests": directives.unchanged_required,
+        "plugins": directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:

@@ -31,9 +31,21 @@ class EnvelopeReader:
     ) -> None:
         self.events = dict(events)
         self.upcasters = dict(upcasters or {})
-        for type, (next_type, _) in self.upcasters.items():
-            if next_type not in self.events and next_type not in self.upcasters:
-                raise ValueError(f"{type} is upcast to {next_type}, which is not read")
+        for type in self.upcasters:
+            self.check_chain(type)
+
+    def check_chain(self, type: str) -> None:
+        """ValueError unless the upcasters lead ``type`` to a type handled, once."""
+        chain = [type]
+        while chain[-1] in self.upcasters:
+            next_type, _ = self.upcasters[chain[-1]]
+            if next_type in chain:
+                raise ValueError(
+                    f"the upcasters loop: {' -> '.join(chain)} -> {next_type}"
+                )
+            chain.append(next_type)
+        if chain[-1] not in self.events:
+            raise ValueError(f"{chain[-2]} is upcast to {chain[-1]}, which is not read")
 
     @property
     def types(self) -> list[str]:

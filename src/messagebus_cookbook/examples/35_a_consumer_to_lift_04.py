@@ -56,9 +56,20 @@ class SQLInbox(AbstractInbox):
             await self.connection.execute(
                 self.table.insert().values(message_id=message_id, type=type)
             )
-        except IntegrityError:
-            return False
+        except IntegrityError as error:
+            if is_unique_violation(error):
+                return False
+            raise
         return True
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """Whether the row's key was taken: not a NULL, nor a failed check."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return bool(sqlstate == "23505")
+    # SQLite's words; its error codes reach Python only from Python 3.11 on.
+    return "UNIQUE constraint failed" in str(error.orig)
 
 
 class SQLDeadLetters(AbstractDeadLetters):

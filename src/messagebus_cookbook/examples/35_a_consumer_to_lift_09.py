@@ -1,5 +1,6 @@
 """A consumer in a Celery worker: the app, the retry policy and the shutdown."""
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from celery import Celery, Task
@@ -39,7 +40,11 @@ def create_consumer_app(
     """A Celery app that takes JSON from ``queue``, and loses none of it.
 
     An envelope is acknowledged once handled, kept or sent back: a worker
-    that dies hands its envelopes back to the broker.
+    that dies hands its envelopes back to the broker. Its tasks are tried
+    again for as long as a passing fault lasts: after Celery's default of
+    3 retries, an envelope would be acknowledged, neither handled nor kept.
+    Its worker runs a pool of processes, or one (``solo``): the event loop
+    of each process serves one task at a time, never two threads.
     """
     app = Celery(main, broker=broker_url)
     app.conf.update(
@@ -49,6 +54,7 @@ def create_consumer_app(
         task_acks_late=True,
         worker_prefetch_multiplier=prefetch,
         task_reject_on_worker_lost=True,
+        task_annotations={"*": {"max_retries": None}},
         broker_connection_timeout=broker_timeout,
         broker_transport_options={
             # A retry's copy is sent, and confirmed by an AMQP broker, before
@@ -119,8 +125,11 @@ def try_again_later(
         raise Reject(not_sent, requeue=True) from error
 
 
-def close_on_shutdown(app: Celery, event_loop: ProcessEventLoop) -> None:
-    """Close the loop and its connections when the worker, or a pool process, stops."""
+def close_on_shutdown(app: Celery, event_loop: ProcessEventLoop) -> Callable[[], None]:
+    """Close the loop and its connections when the worker, or a pool process, stops.
+
+    The function that closes, for a caller that stops the worker itself.
+    """
 
     def close() -> None:
         event_loop.close()
@@ -138,3 +147,4 @@ def close_on_shutdown(app: Celery, event_loop: ProcessEventLoop) -> None:
     # Held strongly until the loop closes: nothing else keeps them.
     worker_process_shutdown.connect(close_in_pool, weak=False)
     worker_shutdown.connect(close_in_worker, weak=False)
+    return close

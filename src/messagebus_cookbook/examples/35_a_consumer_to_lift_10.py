@@ -44,7 +44,8 @@ def run(
     """
     try:
         left = asyncio.run(go_through(open_consumer, arguments.retry, arguments.types))
-    except (DBAPIError, OSError) as error:
+    # asyncio.TimeoutError is an OSError since Python 3.11 only.
+    except (DBAPIError, OSError, asyncio.TimeoutError) as error:
         parser.exit(1, f"{parser.prog}: {explain(error)}\n")
     print(counted(left, "dead letter") + (" left" if arguments.retry else ""))
     return 1 if arguments.retry and left else 0

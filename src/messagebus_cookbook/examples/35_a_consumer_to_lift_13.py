@@ -61,7 +61,11 @@ class InventoryUnitOfWork(AsyncAbstractUnitOfWork[Any, Any, Any]):
 
     async def __aenter__(self) -> AsyncUnitOfWorkTransaction["InventoryUnitOfWork"]:
         self.connection = await self.engine.connect()
-        await self.connection.begin()
+        try:
+            await self.connection.begin()
+        except BaseException:
+            await self.connection.close()
+            raise
         self.inbox = SQLInbox(self.connection, inbox)
         self.dead_letters = SQLDeadLetters(self.connection, dead_letters)
         return await super().__aenter__()

@@ -8,11 +8,12 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from idempotent_consumer.consumer import Consumer, Outcome
-from idempotent_consumer.envelopes import EnvelopeReader
+from idempotent_consumer.envelopes import EnvelopeReader, Upcaster
 from tests.idempotent_consumer.inventory import (
     READER,
     InventoryUnitOfWork,
     StockAdjusted,
+    adjust_stock,
     create_consumer,
     dead_letters,
     inbox,
@@ -98,23 +99,27 @@ async def test_an_unreadable_envelope_is_kept_with_why(
 async def test_a_failed_handler_commits_nothing_and_the_envelope_comes_again(
     inventory_engine: AsyncEngine,
 ) -> None:
-    async def fail(
+    async def adjust_then_fail(
         event: StockAdjusted, transaction: AsyncUnitOfWorkTransaction[Any]
     ) -> None:
+        await adjust_stock(event, transaction)
         raise RuntimeError("the handler failed")
 
     failing_bus: AsyncMessageBus[InventoryUnitOfWork] = AsyncMessageBus()
-    failing_bus.add_listener(StockAdjusted, fail)
+    failing_bus.add_listener(StockAdjusted, adjust_then_fail)
     failing = Consumer(
         READER, failing_bus, lambda: InventoryUnitOfWork(inventory_engine)
     )
 
     with pytest.raises(RuntimeError):
         await failing.consume(TEN_MORE)
+    # Neither the effect nor the inbox's record: one transaction.
+    assert await rows(inventory_engine, stock) == []
     assert await rows(inventory_engine, inbox) == []
     outcome = await create_consumer(inventory_engine).consume(TEN_MORE)
 
     assert outcome is Outcome.handled
+    assert await rows(inventory_engine, stock) == [{"sku": "CHAIR-OAK", "quantity": 10}]
 
 
 async def test_a_dead_letter_is_handled_again_once_its_cause_is_fixed(
@@ -132,11 +137,27 @@ async def test_a_dead_letter_is_handled_again_once_its_cause_is_fixed(
     assert await rows(inventory_engine, dead_letters) == []
 
 
-def test_an_upcaster_must_lead_to_a_type_the_service_reads() -> None:
-    with pytest.raises(
-        ValueError, match="stock_adjusted_v1 is upcast to stock_adjusted_v3"
-    ):
-        EnvelopeReader(
-            events={"stock_adjusted_v2": StockAdjusted},
-            upcasters={"stock_adjusted_v1": ("stock_adjusted_v3", dict)},
-        )
+@pytest.mark.parametrize(
+    ("upcasters", "error"),
+    [
+        pytest.param(
+            {"stock_adjusted_v1": ("stock_adjusted_v3", dict)},
+            "stock_adjusted_v1 is upcast to stock_adjusted_v3, which is not read",
+            id="to a type not read",
+        ),
+        pytest.param(
+            {
+                "stock_adjusted_v0": ("stock_adjusted_v1", dict),
+                "stock_adjusted_v1": ("stock_adjusted_v0", dict),
+            },
+            "the upcasters loop: stock_adjusted_v0 -> stock_adjusted_v1 -> "
+            "stock_adjusted_v0",
+            id="in a loop",
+        ),
+    ],
+)
+def test_upcasters_must_lead_to_a_type_the_service_reads(
+    upcasters: dict[str, Upcaster], error: str
+) -> None:
+    with pytest.raises(ValueError, match=error):
+        EnvelopeReader(events={"stock_adjusted_v2": StockAdjusted}, upcasters=upcasters)

@@ -2,13 +2,14 @@
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import Celery, Task
 from celery.contrib.testing.worker import start_worker
 from kombu import Queue
 from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
-from sqlalchemy import URL, Table
+from sqlalchemy import URL, Table, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -34,8 +35,13 @@ THREE_TABLES = {
 }
 
 
-def worker_app(url: URL, failures: dict[str, list[Exception]]) -> Celery:
-    """The inventory's worker; the handler raises an item's failures first, in turn."""
+def worker_app(
+    url: URL, failures: dict[str, list[Exception]]
+) -> tuple[Celery, Callable[[], None]]:
+    """The inventory's worker, and what closes its loop.
+
+    The handler raises the failures of an item first, in turn.
+    """
     app = create_consumer_app("inventory", "memory://", QUEUE)
     # An idle worker polls its in-memory queue: every tenth of a second.
     app.conf.broker_transport_options = {
@@ -58,13 +64,16 @@ def worker_app(url: URL, failures: dict[str, list[Exception]]) -> Celery:
     consumer = Consumer(READER, bus, lambda: InventoryUnitOfWork(engine))
     event_loop = ProcessEventLoop()
     event_loop.on_close(engine.dispose)
-    close_on_shutdown(app, event_loop)
+    # The test's worker is stopped without its shutdown signal: the test
+    # closes the loop itself.
+    close = close_on_shutdown(app, event_loop)
 
-    @app.task(name=TASK_NAME, shared=False, bind=True, max_retries=None)
+    # Tried again for as long as it takes: create_consumer_app sees to it.
+    @app.task(name=TASK_NAME, shared=False, bind=True)
     def eventstream(task: Task[Any, str], envelope: Any) -> str:
         return handle(task, envelope, consumer, event_loop, QUEUE)
 
-    return app
+    return app, close
 
 
 async def wait_for_rows(
@@ -81,7 +90,7 @@ async def test_a_passing_fault_is_tried_again_and_a_bug_kept_aside(
     inventory_engine: AsyncEngine,
 ) -> None:
     # A worker stops in 4 s at most: one for both envelopes.
-    app = worker_app(
+    app, close = worker_app(
         inventory_engine.url,
         {
             "CHAIR-OAK": [ConnectionResetError("the database went away")],
@@ -94,6 +103,16 @@ async def test_a_passing_fault_is_tried_again_and_a_bug_kept_aside(
 
         [kept] = await wait_for_rows(inventory_engine, dead_letters)
         adjusted = await wait_for_rows(inventory_engine, stock)
+    # Its loop runs on, to close, in a thread where no other loop runs.
+    await asyncio.to_thread(close)
 
     assert (kept["envelope"], kept["error"]) == (THREE_TABLES, "ValueError: a bug")
     assert adjusted == [{"sku": "CHAIR-OAK", "quantity": 10}]
+
+
+def test_a_task_is_tried_again_for_as_long_as_a_fault_lasts() -> None:
+    app, close = worker_app(make_url("postgresql+asyncpg:///inventory"), {})
+
+    # Celery's default is 3 retries, then the envelope would be acknowledged.
+    assert app.tasks[TASK_NAME].max_retries is None
+    close()
