@@ -51,9 +51,11 @@ def test_a_recipe_passes_its_tests_in_a_project_of_another_domain(
         assert not clashes, f"the recipe would overwrite the project's {clashes}"
         archive.extractall(root)
     if recipe.plugins:
-        # As the page says: the project's root conftest.py loads them.
-        with (root / "tests" / "conftest.py").open("a", encoding="utf-8") as conftest:
-            conftest.write(f"\npytest_plugins = {list(recipe.plugins)!r}\n")
+        # As the page says: the project's root conftest.py loads them, and
+        # no fixture of its own hides theirs.
+        (root / "tests" / "conftest.py").write_text(
+            f"pytest_plugins = {list(recipe.plugins)!r}\n", encoding="utf-8"
+        )
     constraints = constraints_file(ROOT)
     assert constraints is not None
     pinned_versions(constraints, recipe.requires)
