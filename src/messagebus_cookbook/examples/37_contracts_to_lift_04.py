@@ -1,0 +1,14 @@
+"""python -m reading_club.contracts: the contracts of what the club publishes."""
+
+from collections.abc import Sequence
+
+from event_contracts.command import main as write_contracts
+from reading_club.domain import messages
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return write_contracts("python -m reading_club.contracts", messages, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
