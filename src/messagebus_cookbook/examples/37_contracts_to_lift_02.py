@@ -61,7 +61,7 @@ def payload_schema(message: PublishedEvent) -> dict[str, Any]:
         "title": contract_name(message),
         "type": "object",
         "properties": properties,
-        "required": [name for name in schema["required"] if name in properties],
+        "required": [name for name in schema.get("required", []) if name in properties],
         "additionalProperties": False,
     }
     # The types the fields refer to (an enum, a model), the metadata's aside.

@@ -35,6 +35,11 @@ def test_every_contract_is_of_a_version_published_or_retired() -> None:
     assert stray_contracts(messages, CONTRACTS, RETIRED) == []
 
 
+def test_the_contract_of_a_retired_version_stays() -> None:
+    missing = [name for name in RETIRED if not (CONTRACTS / f"{name}.json").exists()]
+    assert missing == []
+
+
 def test_what_the_club_sends_keeps_the_contract() -> None:
     event = BookRegistered(
         id=uuidgen(1),

@@ -5,21 +5,31 @@ import enum
 from messagebus import Event, Metadata
 
 
-class Reason(enum.Enum):
-    """Why the stock of an item changed."""
-
-    delivery = "delivery"
-    sale = "sale"
-
-
 class StockAdjusted(Event):
-    """The stock of an item has changed, and the other services are told."""
+    """The stock of an item has changed; version 1 called the change ``delta``."""
 
     sku: str
     change: int
-    reason: Reason
     metadata: Metadata = Metadata(
         name="stock_adjusted", schema_version=2, published=True
+    )
+
+
+class Reason(enum.Enum):
+    """Why items were written off."""
+
+    damaged = "damaged"
+    lost = "lost"
+
+
+class StockWrittenOff(Event):
+    """Items of the stock are gone, for a reason."""
+
+    sku: str
+    quantity: int
+    reason: Reason
+    metadata: Metadata = Metadata(
+        name="stock_written_off", schema_version=1, published=True
     )
 
 

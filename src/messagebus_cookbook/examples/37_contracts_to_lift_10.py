@@ -17,7 +17,7 @@ from event_contracts.schemas import (
     stray_contracts,
 )
 from tests.event_contracts import inventory
-from tests.event_contracts.inventory import Reason, StockAdjusted
+from tests.event_contracts.inventory import Reason, StockAdjusted, StockWrittenOff
 
 COMMAND = "python -m inventory.contracts"
 
@@ -27,7 +27,6 @@ class StockAdjustedRenamed(Event):
 
     sku: str
     delta: int
-    reason: Reason
     metadata: Metadata = Metadata(
         name="stock_adjusted", schema_version=2, published=True
     )
@@ -38,7 +37,7 @@ def write_contract(folder: Path, name: str, schema: dict[str, object]) -> None:
 
 
 def test_only_published_events_have_a_contract() -> None:
-    assert published_messages(inventory) == [StockAdjusted]
+    assert published_messages(inventory) == [StockAdjusted, StockWrittenOff]
     assert contract_name(StockAdjusted) == "stock_adjusted_v2"
 
 
@@ -50,29 +49,38 @@ def test_the_contract_holds_the_payload_and_nothing_else() -> None:
         "properties": {
             "sku": {"title": "Sku", "type": "string"},
             "change": {"title": "Change", "type": "integer"},
-            "reason": {"$ref": "#/$defs/Reason"},
         },
-        "required": ["sku", "change", "reason"],
+        "required": ["sku", "change"],
         "additionalProperties": False,
-        "$defs": {
-            "Reason": {
-                "description": "Why the stock of an item changed.",
-                "enum": ["delivery", "sale"],
-                "title": "Reason",
-                "type": "string",
-            }
-        },
+    }
+
+
+def test_the_contract_holds_the_types_its_fields_refer_to() -> None:
+    schema = payload_schema(StockWrittenOff)
+
+    assert schema["properties"]["reason"] == {"$ref": "#/$defs/Reason"}
+    assert schema["$defs"] == {
+        "Reason": {
+            "description": "Why items were written off.",
+            "enum": ["damaged", "lost"],
+            "title": "Reason",
+            "type": "string",
+        }
     }
 
 
 def test_what_the_service_sends_keeps_its_contract() -> None:
-    event = StockAdjusted(sku="SKU-1", change=-2, reason=Reason.sale)
+    event = StockWrittenOff(sku="SKU-1", quantity=2, reason=Reason.damaged)
     envelope = MessageSerializer().serialize_message(event)
     payload = json.loads(envelope["payload"])
 
-    jsonschema.validate(payload, payload_schema(StockAdjusted))
+    jsonschema.validate(payload, payload_schema(StockWrittenOff))
+    with pytest.raises(jsonschema.ValidationError, match="'stolen' is not one of"):
+        jsonschema.validate(
+            payload | {"reason": "stolen"}, payload_schema(StockWrittenOff)
+        )
     with pytest.raises(jsonschema.ValidationError, match="'delta' was unexpected"):
-        jsonschema.validate(payload | {"delta": -2}, payload_schema(StockAdjusted))
+        jsonschema.validate(payload | {"delta": -2}, payload_schema(StockWrittenOff))
 
 
 def test_a_kept_contract_is_no_problem(tmp_path: Path) -> None:
@@ -103,6 +111,16 @@ def test_a_changed_version_breaks_its_contract_with_a_diff(tmp_path: Path) -> No
     assert '+    "delta": {' in problem.splitlines()
 
 
+def test_an_event_whose_fields_all_have_defaults_requires_none() -> None:
+    class StockReset(Event):
+        sku: str = "SKU-1"
+        metadata: Metadata = Metadata(
+            name="stock_reset", schema_version=1, published=True
+        )
+
+    assert payload_schema(StockReset)["required"] == []
+
+
 def test_an_event_without_a_version_has_no_contract() -> None:
     class StockCorrected(Event):
         sku: str
@@ -114,7 +132,12 @@ def test_an_event_without_a_version_has_no_contract() -> None:
 def test_a_contract_of_no_version_published_nor_retired_is_stray(
     tmp_path: Path,
 ) -> None:
-    for name in ("stock_adjusted_v1", "stock_adjusted_v2", "stock_counted_v1"):
+    for name in (
+        "stock_adjusted_v1",
+        "stock_adjusted_v2",
+        "stock_written_off_v1",
+        "stock_counted_v1",
+    ):
         write_contract(tmp_path, name, {})
 
     assert stray_contracts(inventory, tmp_path) == [

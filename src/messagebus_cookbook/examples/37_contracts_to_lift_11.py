@@ -22,9 +22,14 @@ def test_it_writes_a_missing_contract_then_leaves_it(
 
     assert capsys.readouterr().out.splitlines() == [
         f"{folder}/stock_adjusted_v2.json: written",
+        f"{folder}/stock_written_off_v1.json: written",
         f"{folder}/stock_adjusted_v2.json: unchanged",
+        f"{folder}/stock_written_off_v1.json: unchanged",
     ]
-    assert sorted(path.name for path in folder.iterdir()) == ["stock_adjusted_v2.json"]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "stock_adjusted_v2.json",
+        "stock_written_off_v1.json",
+    ]
 
 
 def test_it_refuses_to_change_a_published_version(
