@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from pydantic import Field, SecretStr, StringConstraints
-from pydantic_settings import BaseSettings
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from structured_logs.formatting import LogFormat
 
@@ -14,8 +14,12 @@ KeyHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 class ServiceSettings(BaseSettings):
     """The variables of every service; a subclass names its prefix.
 
-    A service gives ``database_url`` its default, its own database's.
+    A service gives ``database_url`` its default, its own database's. The
+    settings cannot change once read: a process reads them once, at its
+    start.
     """
+
+    model_config = SettingsConfigDict(frozen=True)
 
     database_url: SecretStr = Field(
         description="the database of the service, a SQLAlchemy URL such as "

@@ -9,7 +9,7 @@ from service_chassis.settings import ServiceSettings
 class Settings(ServiceSettings):
     """What the processes of the club read from ``READING_CLUB_*`` variables."""
 
-    model_config = SettingsConfigDict(env_prefix="READING_CLUB_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="READING_CLUB_")
 
     database_url: SecretStr = Field(
         default=SecretStr("sqlite+aiosqlite:///reading_club.db"),

@@ -9,7 +9,7 @@ from service_chassis.settings import ServiceSettings
 class Settings(ServiceSettings):
     """What the reviews service reads from ``REVIEWS_*`` variables."""
 
-    model_config = SettingsConfigDict(env_prefix="REVIEWS_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="REVIEWS_")
 
     database_url: SecretStr = Field(
         default=SecretStr("sqlite+aiosqlite:///reviews.db"),

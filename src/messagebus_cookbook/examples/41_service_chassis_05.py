@@ -18,13 +18,18 @@ class CommandLine(Generic[TSettings]):
     def __init__(self, settings_type: type[TSettings]) -> None:
         self.settings_type = settings_type
         self.prefix = settings_type.model_config.get("env_prefix", "")
+        if not self.prefix:
+            # DATABASE_URL alone would be any service's, or another tool's.
+            raise ValueError(f"{settings_type.__name__} names no env_prefix")
 
     def environment_help(self) -> str:
         """The variables a process reads, from the settings themselves."""
         lines = ["environment, with its defaults:"]
         for name, field in self.settings_type.model_fields.items():
             default = field.get_default(call_default_factory=True)
-            if isinstance(default, SecretStr):
+            if field.is_required():
+                default = "(required)"
+            elif isinstance(default, SecretStr):
                 default = default.get_secret_value()
             elif isinstance(default, dict):
                 default = json.dumps(default)

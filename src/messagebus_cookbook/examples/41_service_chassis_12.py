@@ -45,9 +45,14 @@ class SQLUnitOfWork(
         self: TSQLUnitOfWork,
     ) -> AsyncUnitOfWorkTransaction[TSQLUnitOfWork]:
         self.connection = await self.engine.connect()
-        await self.connection.begin()
-        self.open_repositories(self.connection)
-        return await super().__aenter__()
+        try:
+            await self.connection.begin()
+            self.open_repositories(self.connection)
+            return await super().__aenter__()
+        except BaseException:
+            # No block runs, and no __aexit__ closes it.
+            await self.connection.close()
+            raise
 
     async def __aexit__(
         self,

@@ -1,4 +1,4 @@
-"""python -m reviews.web: the HTTP API of the reviews service."""
+"""python -m reading_club.web: the HTTP API of the club."""
 
 from collections.abc import Sequence
 from typing import Annotated
@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from messagebus import AsyncUnitOfWorkTransaction
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from http_edges.auth import AUTH_RESPONSES, require
 from http_edges.errors import (
@@ -23,180 +23,163 @@ from http_edges.idempotency import (
     fingerprint,
 )
 from http_edges.server import add_arguments as add_server_arguments
-from http_edges.text import OneLine, Paragraphs
-from reviews.adapters.queries import review_of, review_summary
-from reviews.bootstrap import Reviews, bootstrap
-from reviews.cli import argument_parser, read_settings
-from reviews.domain.messages import AddReview, Reviewer, ReviewText
-from reviews.service.handlers import AddReviewResult
-from reviews.service.read_model import ReviewSummary
-from reviews.service.unit_of_work import AbstractUnitOfWork
-from reviews.settings import Settings
+from http_edges.text import OneLine
+from reading_club.bootstrap import ReadingClub, bootstrap
+from reading_club.cli import argument_parser, read_settings
+from reading_club.domain.isbn import normalize_isbn
+from reading_club.domain.messages import RegisterBookV2
+from reading_club.service.repositories import (
+    BookRepositoryOperationResult,
+    BookRepositoryResult,
+)
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+from reading_club.settings import Settings
 from service_chassis.web import create_api, serve
 from structured_logs.context import annotate
 from structured_logs.formatting import configure
 from tracing.provider import configure as configure_tracing
 
-# Bytes of a request's body: the largest review takes 122 KB, even with
-# each character escaped as \uXXXX.
-MAX_BODY_SIZE = 128 * 1024
+# Bytes of a request's body: the largest book takes 52 KB, even with each
+# character escaped as \uXXXX.
+MAX_BODY_SIZE = 64 * 1024
+
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), OneLine
+]
+AuthorName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine
+]
+# ASCII digits only, as the contract says; the check digit, which no
+# pattern can say, is checked next.
+IsbnAsSent = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9Xx -]{10,17}$"),
+    AfterValidator(normalize_isbn),
+]
 
 
-class NewReview(BaseModel):
-    """A review of a book."""
+class NewBook(BaseModel):
+    """A book to register."""
 
     model_config = ConfigDict(extra="forbid")
 
-    reviewer: Annotated[Reviewer, OneLine] = Field(examples=["Alice"])
-    # Strict: true, "5" and 5.0 are not ratings.
-    rating: StrictInt = Field(ge=1, le=5, examples=[5])
-    text: Annotated[ReviewText, Paragraphs] = Field(
-        examples=["The book that named the patterns."]
+    title: Title = Field(examples=["Domain Driven Design"])
+    authors: list[AuthorName] = Field(
+        min_length=1, max_length=20, examples=[["Eric Evans"]]
     )
-    reviewer_email: EmailStr | None = Field(
-        default=None,
-        description="the reviewer is told there once the review counts, a few "
-        "times a day at most",
-        examples=["alice@example.com"],
+    isbn: IsbnAsSent = Field(
+        description="an ISBN-10 or ISBN-13, with or without hyphens or spaces",
+        examples=["0-321-12521-5"],
     )
 
 
-class AddedReview(BaseModel):
-    """The id of the review the service added."""
+class RegisteredBook(BaseModel):
+    """The id of the book the club registered."""
 
     id: UUID
 
 
-class ReviewDetails(BaseModel):
-    """A review of a book."""
+class BookDetails(BaseModel):
+    """A book of the club."""
 
     id: UUID
-    book_id: UUID
-    reviewer: str
-    rating: int
-    text: str
+    title: str
+    authors: list[str]
+    isbn: str = Field(description="the ISBN-13, in digits")
 
 
-def get_reviews(request: Request) -> Reviews:
-    """The service the app was created with."""
-    reviews: Reviews = request.app.state.reviews
-    return reviews
+def get_club(request: Request) -> ReadingClub:
+    """The club the app was created with."""
+    club: ReadingClub = request.app.state.club
+    return club
 
 
-Service = Annotated[Reviews, Depends(get_reviews)]
+Club = Annotated[ReadingClub, Depends(get_club)]
 router = APIRouter()
 
 
 @router.post(
-    "/books/{book_id}/reviews",
+    "/books",
     status_code=201,
-    response_model=AddedReview,
-    dependencies=[require("reviews:write")],
+    response_model=RegisteredBook,
+    dependencies=[require("books:write")],
     responses={
         201: {
             "headers": {
-                "Location": {"description": "the URL of the new review"},
+                "Location": {"description": "the URL of the new book"},
                 "Idempotent-Replayed": {
                     "description": "true when the answer is a kept one"
                 },
             }
         },
-        404: {"model": Refusal, "description": "No book with this id"},
+        409: {"model": Refusal, "description": "ISBN already registered"},
         **WRITE_RESPONSES,
         **AUTH_RESPONSES,
     },
 )
-async def add_review(
-    book_id: UUID,
-    new_review: NewReview,
-    reviews: Service,
+async def register_book(
+    new_book: NewBook,
+    club: Club,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Review a book; its ``book_reviewed`` event waits in the outbox."""
-    command = AddReview(
-        book_id=book_id,
-        reviewer=new_review.reviewer,
-        rating=new_review.rating,
-        text=new_review.text,
-        reviewer_email=new_review.reviewer_email,
+    """Register a book; its ``book_registered`` event waits in the outbox."""
+    command = RegisterBookV2(
+        title=new_book.title, authors=new_book.authors, isbn=new_book.isbn
     )
 
-    async def add(
+    async def register(
         transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
     ) -> Answer:
-        result: AddReviewResult = await reviews.bus.handle(
-            command, transaction, mailer=reviews.mailer()
+        result: BookRepositoryOperationResult = await club.bus.handle(
+            command, transaction
         )
         if result.is_err():
-            raise unknown_book(book_id)
-        # Named once added: a refused request changed no review.
+            raise HTTPException(409, f"the ISBN {new_book.isbn} is already registered")
+        # Named once registered: a refused request changed no book.
         annotate(aggregate_id=str(command.id))
         return Answer(
             201,
-            AddedReview(id=command.id).model_dump(mode="json"),
-            location=str(
-                request.url_for("read_review", book_id=book_id, review_id=command.id)
-            ),
+            RegisteredBook(id=command.id).model_dump(mode="json"),
+            location=str(request.url_for("read_book", id=command.id)),
         )
 
     return await answer_once(
-        reviews.unit_of_work,
+        club.unit_of_work,
         client_key(request, idempotency_key),
         await fingerprint(request),
-        add,
+        register,
     )
 
 
 @router.get(
-    "/books/{book_id}/reviews",
+    "/books/{id}",
     responses={
         404: {"model": Refusal, "description": "No book with this id"},
         **READ_RESPONSES,
     },
 )
-async def summarize_reviews(book_id: UUID, reviews: Service) -> ReviewSummary:
-    """The number of reviews of a book, their average rating, the newest ones."""
-    summary = await review_summary(reviews.engine, book_id)
-    if summary is None:
-        raise unknown_book(book_id)
-    return summary
-
-
-@router.get(
-    "/books/{book_id}/reviews/{review_id}",
-    responses={
-        404: {"model": Refusal, "description": "No review of this book with this id"},
-        **READ_RESPONSES,
-    },
-)
-async def read_review(
-    book_id: UUID, review_id: UUID, reviews: Service
-) -> ReviewDetails:
-    """The review of this id."""
-    review = await review_of(reviews.engine, book_id, review_id)
-    if review is None:
-        raise HTTPException(404, f"the book {book_id} has no review {review_id}")
-    return ReviewDetails.model_validate(review, from_attributes=True)
-
-
-def unknown_book(book_id: UUID) -> HTTPException:
-    # The club's events reach the service a moment after the club has
-    # committed them: a book registered just now may be unknown here yet.
-    return HTTPException(
-        404,
-        f"no book has the id {book_id}, or the reviews service has not heard of it yet",
+async def read_book(id: UUID, club: Club) -> BookDetails:
+    """The book of this id."""
+    async with club.unit_of_work() as transaction:
+        result: BookRepositoryResult = await transaction.books.by_id(id)
+        await transaction.rollback()
+    if result.is_err():
+        raise HTTPException(404, f"no book has the id {id}")
+    book = result.unwrap()
+    return BookDetails(
+        id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
     )
 
 
-def create_app(reviews: Reviews) -> FastAPI:
-    """The HTTP API of the service; it is closed when the server stops."""
-    app = create_api(reviews, router, title="Reviews", max_body_size=MAX_BODY_SIZE)
-    app.state.reviews = reviews
+def create_app(club: ReadingClub) -> FastAPI:
+    """The HTTP API of ``club``; the club is closed when the server stops."""
+    app = create_api(club, router, title="Reading club", max_body_size=MAX_BODY_SIZE)
+    app.state.club = club
     return app
 
 
-APP_FACTORY = "reviews.web:app_from_environment"
+APP_FACTORY = "reading_club.web:app_from_environment"
 
 
 def app_from_environment() -> FastAPI:
@@ -207,16 +190,16 @@ def app_from_environment() -> FastAPI:
     """
     settings = Settings()
     configure(settings.log_format)
-    configure_tracing("reviews-web", settings.otlp_endpoint)
+    configure_tracing("club-web", settings.otlp_endpoint)
     return create_app(bootstrap(settings))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argument_parser(
-        "python -m reviews.web",
-        "Serve the HTTP API of the reviews service, until SIGTERM or SIGINT.",
+        "python -m reading_club.web",
+        "Serve the HTTP API of the club, until SIGTERM or SIGINT.",
     )
-    add_server_arguments(parser, port=8001)
+    add_server_arguments(parser, port=8000)
     arguments = parser.parse_args(argv)
     # Read here first: a wrong setting stops the command, with its message.
     settings = read_settings(parser)

@@ -1,60 +1,227 @@
-"""A Celery worker of a service: its arguments, its check, its start."""
+"""python -m reviews.web: the HTTP API of the reviews service."""
 
-import argparse
-import socket
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Sequence
+from typing import Annotated
+from uuid import UUID
 
-from celery import Celery
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from messagebus import AsyncUnitOfWorkTransaction
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
-from service_chassis.settings import ServiceSettings
-from structured_logs.celery import log_as
-from tracing.celery import flush_when_stopping
+from http_edges.auth import AUTH_RESPONSES, require
+from http_edges.errors import (
+    READ_RESPONSES,
+    WRITE_RESPONSES,
+    Refusal,
+)
+from http_edges.idempotency import (
+    Answer,
+    IdempotencyKey,
+    answer_once,
+    client_key,
+    fingerprint,
+)
+from http_edges.server import add_arguments as add_server_arguments
+from http_edges.text import OneLine, Paragraphs
+from reviews.adapters.queries import review_of, review_summary
+from reviews.bootstrap import Reviews, bootstrap
+from reviews.cli import argument_parser, read_settings
+from reviews.domain.messages import AddReview, Reviewer, ReviewText
+from reviews.service.handlers import AddReviewResult
+from reviews.service.read_model import ReviewSummary
+from reviews.service.unit_of_work import AbstractUnitOfWork
+from reviews.settings import Settings
+from service_chassis.web import create_api, serve
+from structured_logs.context import annotate
+from structured_logs.formatting import configure
 from tracing.provider import configure as configure_tracing
-from transactional_outbox.stream import ping_worker
+
+# Bytes of a request's body: the largest review takes 122 KB, even with
+# each character escaped as \uXXXX.
+MAX_BODY_SIZE = 128 * 1024
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The worker's processes, and its check."""
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=2,
-        help="envelopes handled at once, one process each (default: %(default)s)",
+class NewReview(BaseModel):
+    """A review of a book."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reviewer: Annotated[Reviewer, OneLine] = Field(examples=["Alice"])
+    # Strict: true, "5" and 5.0 are not ratings.
+    rating: StrictInt = Field(ge=1, le=5, examples=[5])
+    text: Annotated[ReviewText, Paragraphs] = Field(
+        examples=["The book that named the patterns."]
     )
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="check that this host's worker answers through the broker, "
-        "then exit: 0 when it does, 1 otherwise",
+    reviewer_email: EmailStr | None = Field(
+        default=None,
+        description="the reviewer is told there once the review counts, a few "
+        "times a day at most",
+        examples=["alice@example.com"],
     )
 
 
-def run(
-    app: Celery,
-    arguments: argparse.Namespace,
-    settings: ServiceSettings,
-    *,
-    name: str,
-    around: AbstractContextManager[object] | None = None,
-) -> int:
-    """Check the worker named ``name`` on this host, or run it until a signal.
+class AddedReview(BaseModel):
+    """The id of the review the service added."""
 
-    ``around`` is entered before the pool starts and left after it stops.
-    """
-    if arguments.check:
-        return 0 if ping_worker(app, f"{name}@{socket.gethostname()}") else 1
-    log_as(settings.log_format)
-    configure_tracing(f"{name}-worker", settings.otlp_endpoint)
-    flush_when_stopping()
-    with around or nullcontext():
-        status: int | None = app.start(
-            [
-                "worker",
-                "--loglevel=INFO",
-                f"--concurrency={arguments.concurrency}",
-                "--without-mingle",
-                "--without-gossip",
-                f"--hostname={name}@%h",
-            ]
+    id: UUID
+
+
+class ReviewDetails(BaseModel):
+    """A review of a book."""
+
+    id: UUID
+    book_id: UUID
+    reviewer: str
+    rating: int
+    text: str
+
+
+def get_reviews(request: Request) -> Reviews:
+    """The service the app was created with."""
+    reviews: Reviews = request.app.state.reviews
+    return reviews
+
+
+Service = Annotated[Reviews, Depends(get_reviews)]
+router = APIRouter()
+
+
+@router.post(
+    "/books/{book_id}/reviews",
+    status_code=201,
+    response_model=AddedReview,
+    dependencies=[require("reviews:write")],
+    responses={
+        201: {
+            "headers": {
+                "Location": {"description": "the URL of the new review"},
+                "Idempotent-Replayed": {
+                    "description": "true when the answer is a kept one"
+                },
+            }
+        },
+        404: {"model": Refusal, "description": "No book with this id"},
+        **WRITE_RESPONSES,
+        **AUTH_RESPONSES,
+    },
+)
+async def add_review(
+    book_id: UUID,
+    new_review: NewReview,
+    reviews: Service,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Review a book; its ``book_reviewed`` event waits in the outbox."""
+    command = AddReview(
+        book_id=book_id,
+        reviewer=new_review.reviewer,
+        rating=new_review.rating,
+        text=new_review.text,
+        reviewer_email=new_review.reviewer_email,
+    )
+
+    async def add(
+        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
+    ) -> Answer:
+        result: AddReviewResult = await reviews.bus.handle(
+            command, transaction, mailer=reviews.mailer()
         )
-    return status or 0
+        if result.is_err():
+            raise unknown_book(book_id)
+        # Named once added: a refused request changed no review.
+        annotate(aggregate_id=str(command.id))
+        return Answer(
+            201,
+            AddedReview(id=command.id).model_dump(mode="json"),
+            location=str(
+                request.url_for("read_review", book_id=book_id, review_id=command.id)
+            ),
+        )
+
+    return await answer_once(
+        reviews.unit_of_work,
+        client_key(request, idempotency_key),
+        await fingerprint(request),
+        add,
+    )
+
+
+@router.get(
+    "/books/{book_id}/reviews",
+    responses={
+        404: {"model": Refusal, "description": "No book with this id"},
+        **READ_RESPONSES,
+    },
+)
+async def summarize_reviews(book_id: UUID, reviews: Service) -> ReviewSummary:
+    """The number of reviews of a book, their average rating, the newest ones."""
+    summary = await review_summary(reviews.engine, book_id)
+    if summary is None:
+        raise unknown_book(book_id)
+    return summary
+
+
+@router.get(
+    "/books/{book_id}/reviews/{review_id}",
+    responses={
+        404: {"model": Refusal, "description": "No review of this book with this id"},
+        **READ_RESPONSES,
+    },
+)
+async def read_review(
+    book_id: UUID, review_id: UUID, reviews: Service
+) -> ReviewDetails:
+    """The review of this id."""
+    review = await review_of(reviews.engine, book_id, review_id)
+    if review is None:
+        raise HTTPException(404, f"the book {book_id} has no review {review_id}")
+    return ReviewDetails.model_validate(review, from_attributes=True)
+
+
+def unknown_book(book_id: UUID) -> HTTPException:
+    # The club's events reach the service a moment after the club has
+    # committed them: a book registered just now may be unknown here yet.
+    return HTTPException(
+        404,
+        f"no book has the id {book_id}, or the reviews service has not heard of it yet",
+    )
+
+
+def create_app(reviews: Reviews) -> FastAPI:
+    """The HTTP API of the service; it is closed when the server stops."""
+    app = create_api(reviews, router, title="Reviews", max_body_size=MAX_BODY_SIZE)
+    app.state.reviews = reviews
+    return app
+
+
+APP_FACTORY = "reviews.web:app_from_environment"
+
+
+def app_from_environment() -> FastAPI:
+    """The API as one process serves it, with the settings of its environment.
+
+    uvicorn calls it in the process, or in each of its workers: processes
+    of their own, which share no connection, and count apart.
+    """
+    settings = Settings()
+    configure(settings.log_format)
+    configure_tracing("reviews-web", settings.otlp_endpoint)
+    return create_app(bootstrap(settings))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argument_parser(
+        "python -m reviews.web",
+        "Serve the HTTP API of the reviews service, until SIGTERM or SIGINT.",
+    )
+    add_server_arguments(parser, port=8001)
+    arguments = parser.parse_args(argv)
+    # Read here first: a wrong setting stops the command, with its message.
+    settings = read_settings(parser)
+    return serve(APP_FACTORY, arguments, settings, bootstrap)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,61 +1,60 @@
-"""python -m reading_club.worker: a Celery worker of the club's event stream.
+"""A Celery worker of a service: its arguments, its check, its start."""
 
-It reads the club's own queue on the stream, which gets every envelope.
-"""
-
-from collections.abc import Sequence
-from typing import Any
+import argparse
+import socket
+from contextlib import AbstractContextManager, nullcontext
 
 from celery import Celery
-from celery.utils.log import get_task_logger
 
-from reading_club.adapters.eventstream import (
-    TASK_NAME,
-    create_celery_app,
-    subscription,
-)
-from reading_club.cli import argument_parser, read_settings
-from service_chassis import worker
-from structured_logs.context import bound
-from transactional_outbox.table import log_fields
-from transactional_outbox.tracing import handling
-
-# By its name: run with python -m, the module is called __main__.
-logger = get_task_logger("reading_club.worker")
-# The club's own queue on its stream: every envelope.
-QUEUE = subscription("reading_club")
+from service_chassis.settings import ServiceSettings
+from structured_logs.celery import log_as
+from tracing.celery import flush_when_stopping
+from tracing.provider import configure as configure_tracing
+from transactional_outbox.stream import ping_worker
 
 
-def create_worker_app(broker_url: str) -> Celery:
-    """The Celery app of the stream, with the task that receives its envelopes."""
-    app = create_celery_app(broker_url)
-    app.conf.update(
-        task_queues=[QUEUE],
-        # Acknowledge a task when it ends, not when it arrives; deliver it
-        # again if the process that ran it died before.
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The worker's processes, and its check."""
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=2,
+        help="envelopes handled at once, one process each (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check that this host's worker answers through the broker, "
+        "then exit: 0 when it does, 1 otherwise",
     )
 
-    @app.task(name=TASK_NAME, shared=False)
-    def eventstream(envelope: dict[str, Any]) -> None:
-        with bound(**log_fields(envelope)), handling(envelope, "receive"):
-            logger.info("received %s %s", envelope["type"], envelope["id"])
 
-    return app
+def run(
+    app: Celery,
+    arguments: argparse.Namespace,
+    settings: ServiceSettings,
+    *,
+    name: str,
+    around: AbstractContextManager[object] | None = None,
+) -> int:
+    """Check the worker named ``name`` on this host, or run it until a signal.
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argument_parser(
-        "python -m reading_club.worker",
-        "Receive the envelopes of the event stream, until SIGTERM or SIGINT.",
-    )
-    worker.add_arguments(parser)
-    arguments = parser.parse_args(argv)
-    settings = read_settings(parser)
-    app = create_worker_app(settings.broker_url.get_secret_value())
-    return worker.run(app, arguments, settings, name="club")
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    ``around`` is entered before the pool starts and left after it stops.
+    """
+    if arguments.check:
+        return 0 if ping_worker(app, f"{name}@{socket.gethostname()}") else 1
+    log_as(settings.log_format)
+    configure_tracing(f"{name}-worker", settings.otlp_endpoint)
+    flush_when_stopping()
+    with around or nullcontext():
+        status: int | None = app.start(
+            [
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={arguments.concurrency}",
+                "--without-mingle",
+                "--without-gossip",
+                f"--hostname={name}@%h",
+            ]
+        )
+    return status or 0

@@ -1,86 +1,60 @@
-"""python -m reviews.worker: the reviews service listens to the club's stream."""
+"""python -m reading_club.worker: a Celery worker of the club's event stream.
+
+It reads the club's own queue on the stream, which gets every envelope.
+"""
 
 from collections.abc import Sequence
 from typing import Any
 
-from celery import Celery, Task
-from kombu import Exchange, Queue, binding
-from messagebus.adapters.prometheus.metrics_store import MetricsStore
+from celery import Celery
+from celery.utils.log import get_task_logger
 
-from idempotent_consumer.celery import close_on_shutdown, create_consumer_app, handle
-from idempotent_consumer.event_loop import ProcessEventLoop
-from process_metrics.serving import add_arguments as add_metrics_arguments
-from process_metrics.serving import served as served_metrics
-from reviews.adapters.orm import create_engine
-from reviews.adapters.uow import SQLUnitOfWork
-from reviews.bootstrap import create_bus
-from reviews.cli import argument_parser, read_settings
-from reviews.service.consumer import READ_TYPES, create_consumer
-from reviews.settings import Settings
+from reading_club.adapters.eventstream import (
+    TASK_NAME,
+    create_celery_app,
+    subscription,
+)
+from reading_club.cli import argument_parser, read_settings
 from service_chassis import worker
 from structured_logs.context import bound
-from tracing.bus import TracedMetricsStore
 from transactional_outbox.table import log_fields
 from transactional_outbox.tracing import handling
 
-# What the club publishes, and the service relies on: its task's name and
-# its exchange. The service repeats them rather than import the club.
-STREAM_TASK = "reading_club.eventstream"
-STREAM_EXCHANGE = Exchange("reading_club.events", type="topic")
-# The service's own queue: it gets every envelope of the types it reads,
-# the older versions it upcasts included.
-QUEUE = Queue(
-    "reviews",
-    bindings=[binding(STREAM_EXCHANGE, routing_key=type) for type in READ_TYPES],
-)
+# By its name: run with python -m, the module is called __main__.
+logger = get_task_logger("reading_club.worker")
+# The club's own queue on its stream: every envelope.
+QUEUE = subscription("reading_club")
 
 
-def create_worker_app(settings: Settings) -> Celery:
-    """The Celery app of the reviews service, with its task of the stream."""
-    app = create_consumer_app("reviews", settings.broker_url.get_secret_value(), QUEUE)
-    # Each process of the worker handles one envelope at a time, on one
-    # connection kept open from one envelope to the next, and checked first.
-    engine = create_engine(
-        settings.database_url.get_secret_value(),
-        pool_size=1,
-        max_overflow=0,
-        pool_pre_ping=True,
+def create_worker_app(broker_url: str) -> Celery:
+    """The Celery app of the stream, with the task that receives its envelopes."""
+    app = create_celery_app(broker_url)
+    app.conf.update(
+        task_queues=[QUEUE],
+        # Acknowledge a task when it ends, not when it arrives; deliver it
+        # again if the process that ran it died before.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
     )
-    consumer = create_consumer(
-        create_bus(),
-        lambda: SQLUnitOfWork(engine, TracedMetricsStore(MetricsStore())),
-    )
-    event_loop = ProcessEventLoop()
-    event_loop.on_close(engine.dispose)
-    close_on_shutdown(app, event_loop)
 
-    @app.task(name=STREAM_TASK, shared=False, bind=True, max_retries=None)
-    def eventstream(task: Task[Any, str], envelope: Any) -> str:
-        # Each line about the envelope, and each envelope its handling
-        # writes, carries the ids the envelope came with; the handling is a
-        # span of the trace the envelope carries.
-        with bound(**log_fields(envelope)), handling(envelope):
-            return handle(task, envelope, consumer, event_loop, QUEUE)
+    @app.task(name=TASK_NAME, shared=False)
+    def eventstream(envelope: dict[str, Any]) -> None:
+        with bound(**log_fields(envelope)), handling(envelope, "receive"):
+            logger.info("received %s %s", envelope["type"], envelope["id"])
 
     return app
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argument_parser(
-        "python -m reviews.worker",
-        "Handle the club's envelopes the reviews service reads, "
-        "until SIGTERM or SIGINT.",
+        "python -m reading_club.worker",
+        "Receive the envelopes of the event stream, until SIGTERM or SIGINT.",
     )
     worker.add_arguments(parser)
-    add_metrics_arguments(
-        parser, "the metrics of its pool, with PROMETHEUS_MULTIPROC_DIR set,"
-    )
     arguments = parser.parse_args(argv)
     settings = read_settings(parser)
-    app = create_worker_app(settings)
-    # Served before the pool starts: its processes count, this one serves.
-    metrics = served_metrics(arguments.metrics_port, arguments.metrics_host, pool=True)
-    return worker.run(app, arguments, settings, name="reviews", around=metrics)
+    app = create_worker_app(settings.broker_url.get_secret_value())
+    return worker.run(app, arguments, settings, name="club")
 
 
 if __name__ == "__main__":

@@ -1,86 +1,74 @@
-"""A service's commands list its variables, and stop on a wrong one."""
+"""An inventory service on the chassis: its settings, its objects, two routes."""
 
-import pytest
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from service_chassis.cli import CommandLine
-from tests.service_chassis.inventory import InventorySettings
+from fastapi import APIRouter
+from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy.pool import StaticPool
 
-PASSWORD = "correct-horse-battery-staple"
-command_line = CommandLine(InventorySettings)
-
-
-def test_the_help_lists_every_variable_with_the_prefix_of_the_service() -> None:
-    parser = command_line.argument_parser("inventory", "Count the stock.")
-
-    listed = [
-        line.split("=")[0].strip()
-        for line in parser.format_help().splitlines()
-        if line.startswith("  INVENTORY_")
-    ]
-
-    assert listed == [
-        "INVENTORY_DATABASE_URL",
-        "INVENTORY_BROKER_URL",
-        "INVENTORY_API_KEYS",
-        "INVENTORY_LOG_FORMAT",
-        "INVENTORY_OTLP_ENDPOINT",
-        "INVENTORY_LOW_STOCK",
-    ]
+from http_edges.auth import require
+from service_chassis.service import Service
+from service_chassis.settings import ServiceSettings
+from sql_database.engine import create_engine
 
 
-def test_the_help_gives_the_defaults_of_the_service() -> None:
-    help = command_line.environment_help()
+class InventorySettings(ServiceSettings):
+    """What the inventory reads from ``INVENTORY_*`` variables."""
 
-    assert "  INVENTORY_DATABASE_URL=sqlite+aiosqlite://\n" in help
-    assert "  INVENTORY_LOW_STOCK=5\n" in help
-    assert "  INVENTORY_API_KEYS={}\n" in help
+    model_config = SettingsConfigDict(env_prefix="INVENTORY_", frozen=True)
 
-
-def test_the_settings_are_read_with_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INVENTORY_LOW_STOCK", "2")
-    monkeypatch.setenv("INVENTORY_LOG_FORMAT", "text")
-
-    settings = command_line.read_settings(command_line.argument_parser("p", ""))
-
-    assert (settings.low_stock, settings.log_format) == (2, "text")
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite+aiosqlite://"),
+        description="the database of the inventory",
+    )
+    low_stock: int = Field(
+        default=5, ge=0, description="items left when a SKU is low on stock"
+    )
 
 
-@pytest.mark.parametrize(
-    ("variable", "value", "error"),
-    [
-        pytest.param(
-            "INVENTORY_LOW_STOCK",
-            "-1",
-            "INVENTORY_LOW_STOCK: Input should be greater than or equal to 0",
-            id="its own",
-        ),
-        pytest.param(
-            "INVENTORY_API_KEYS",
-            f'{{"{PASSWORD}": ["stock:write"]}}',
-            "INVENTORY_API_KEYS: String should match pattern '^[0-9a-f]{64}$'",
-            id="the chassis's",
-        ),
-        pytest.param(
-            "CELERY_BROKER_URL",
-            f"redis://:{PASSWORD}@localhost",
-            "unset CELERY_BROKER_URL: the service reads INVENTORY_BROKER_URL",
-            id="Celery's",
-        ),
-    ],
-)
-def test_a_wrong_variable_is_named_without_its_value(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    variable: str,
-    value: str,
-    error: str,
-) -> None:
-    monkeypatch.setenv(variable, value)
+class KeptEnvelopes(AsyncAbstractEventstreamTransport):
+    """A stream that keeps what it is sent."""
 
-    with pytest.raises(SystemExit) as stopped:
-        command_line.read_settings(command_line.argument_parser("inventory", ""))
+    def __init__(self) -> None:
+        self.sent: list[Mapping[str, Any]] = []
 
-    assert stopped.value.code == 2
-    printed = capsys.readouterr().err
-    assert printed.endswith(f"inventory: error: {error}\n")
-    assert PASSWORD not in printed
+    async def send_message_serialized(self, message: Mapping[str, Any]) -> None:
+        self.sent.append(message)
+
+
+@dataclass(frozen=True)
+class Inventory(Service[InventorySettings, Any]):
+    """The inventory's objects; it notes each time it is closed."""
+
+    closes: list[str] = field(default_factory=list)
+
+    async def close(self) -> None:
+        await super().close()
+        self.closes.append("closed")
+
+
+def bootstrap(settings: InventorySettings) -> Inventory:
+    """The inventory, on an in-memory database unless its settings say otherwise."""
+    engine = create_engine(
+        settings.database_url.get_secret_value(), poolclass=StaticPool
+    )
+    return Inventory(settings, engine, AsyncMessageBus(), KeptEnvelopes())
+
+
+router = APIRouter()
+
+
+@router.post("/skus/{sku}/counts")
+async def count(sku: str, items: list[int]) -> dict[str, int]:
+    """The items counted on each shelf of a SKU, added up."""
+    return {sku: sum(items)}
+
+
+@router.post("/skus/{sku}/write-offs", dependencies=[require("stock:write")])
+async def write_off(sku: str, items: int) -> dict[str, int]:
+    """Items of a SKU written off, for a key with the right to."""
+    return {sku: -items}

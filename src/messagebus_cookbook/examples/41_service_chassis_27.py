@@ -1,66 +1,108 @@
-"""Every API on the chassis: its routes, health checks, limits and end."""
+"""A service's commands list its variables, and stop on a wrong one."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import pytest
+from pydantic import SecretStr
+from pydantic_settings import SettingsConfigDict
 
-from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
+from service_chassis.cli import CommandLine
+from service_chassis.settings import ServiceSettings
+from tests.service_chassis.inventory import InventorySettings
 
-from service_chassis.web import create_api
-from tests.service_chassis.inventory import (
-    Inventory,
-    InventorySettings,
-    bootstrap,
-    router,
+PASSWORD = "correct-horse-battery-staple"
+command_line = CommandLine(InventorySettings)
+
+
+def test_the_help_lists_every_variable_with_the_prefix_of_the_service() -> None:
+    parser = command_line.argument_parser("inventory", "Count the stock.")
+
+    listed = [
+        line.split("=")[0].strip()
+        for line in parser.format_help().splitlines()
+        if line.startswith("  INVENTORY_")
+    ]
+
+    assert listed == [
+        "INVENTORY_DATABASE_URL",
+        "INVENTORY_BROKER_URL",
+        "INVENTORY_API_KEYS",
+        "INVENTORY_LOG_FORMAT",
+        "INVENTORY_OTLP_ENDPOINT",
+        "INVENTORY_LOW_STOCK",
+    ]
+
+
+def test_a_variable_without_a_default_is_listed_as_required() -> None:
+    class ShopSettings(InventorySettings):
+        model_config = SettingsConfigDict(env_prefix="SHOP_")
+
+        database_url: SecretStr
+
+    help = CommandLine(ShopSettings).environment_help()
+
+    assert "  SHOP_DATABASE_URL=(required)\n" in help
+
+
+def test_settings_without_a_prefix_are_refused() -> None:
+    class NoPrefix(ServiceSettings):
+        pass
+
+    with pytest.raises(ValueError, match="NoPrefix names no env_prefix"):
+        CommandLine(NoPrefix)
+
+
+def test_the_help_gives_the_defaults_of_the_service() -> None:
+    help = command_line.environment_help()
+
+    assert "  INVENTORY_DATABASE_URL=sqlite+aiosqlite://\n" in help
+    assert "  INVENTORY_LOW_STOCK=5\n" in help
+    assert "  INVENTORY_API_KEYS={}\n" in help
+
+
+def test_the_settings_are_read_with_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INVENTORY_LOW_STOCK", "2")
+    monkeypatch.setenv("INVENTORY_LOG_FORMAT", "text")
+
+    settings = command_line.read_settings(command_line.argument_parser("p", ""))
+
+    assert (settings.low_stock, settings.log_format) == (2, "text")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "error"),
+    [
+        pytest.param(
+            "INVENTORY_LOW_STOCK",
+            "-1",
+            "INVENTORY_LOW_STOCK: Input should be greater than or equal to 0",
+            id="its own",
+        ),
+        pytest.param(
+            "INVENTORY_API_KEYS",
+            f'{{"{PASSWORD}": ["stock:write"]}}',
+            "INVENTORY_API_KEYS: String should match pattern '^[0-9a-f]{64}$'",
+            id="the chassis's",
+        ),
+        pytest.param(
+            "CELERY_BROKER_URL",
+            f"redis://:{PASSWORD}@localhost",
+            "unset CELERY_BROKER_URL: the service reads INVENTORY_BROKER_URL",
+            id="Celery's",
+        ),
+    ],
 )
+def test_a_wrong_variable_is_named_without_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    error: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
 
+    with pytest.raises(SystemExit) as stopped:
+        command_line.read_settings(command_line.argument_parser("inventory", ""))
 
-@asynccontextmanager
-async def served(app: FastAPI) -> AsyncIterator[AsyncClient]:
-    """A client of the API, between the start and the stop of its server."""
-    async with app.router.lifespan_context(app):
-        transport = ASGITransport(app=app)
-        async with AsyncClient(
-            transport=transport, base_url="http://api.test"
-        ) as client:
-            yield client
-
-
-def inventory_api(inventory: Inventory, max_body_size: int = 1024) -> FastAPI:
-    return create_api(inventory, router, title="Inventory", max_body_size=max_body_size)
-
-
-async def test_the_api_serves_its_routes_and_its_health_checks() -> None:
-    async with served(inventory_api(bootstrap(InventorySettings()))) as client:
-        counted = await client.post("/skus/A-1/counts", json=[3, 4])
-        live = await client.get("/health/live")
-        ready = await client.get("/health/ready")
-
-    assert (counted.status_code, counted.json()) == (200, {"A-1": 7})
-    assert live.status_code == 200
-    assert (ready.status_code, ready.json()["checks"]) == (200, {"database": "ok"})
-
-
-async def test_a_body_over_the_limit_is_refused_before_the_route() -> None:
-    app = inventory_api(bootstrap(InventorySettings()), max_body_size=16)
-
-    async with served(app) as client:
-        refused = await client.post("/skus/A-1/counts", json=list(range(100)))
-
-    assert refused.status_code == 413
-
-
-async def test_a_method_the_route_does_not_take_is_named_in_allow() -> None:
-    async with served(inventory_api(bootstrap(InventorySettings()))) as client:
-        refused = await client.get("/skus/A-1/counts")
-
-    assert (refused.status_code, refused.headers["allow"]) == (405, "POST")
-
-
-async def test_the_service_is_closed_when_the_server_stops() -> None:
-    inventory = bootstrap(InventorySettings())
-
-    async with served(inventory_api(inventory)):
-        assert inventory.closes == []
-
-    assert inventory.closes == ["closed"]
+    assert stopped.value.code == 2
+    printed = capsys.readouterr().err
+    assert printed.endswith(f"inventory: error: {error}\n")
+    assert PASSWORD not in printed

@@ -1,92 +1,90 @@
-"""A worker on the chassis: its arguments, and what runs around its pool."""
+"""Every API on the chassis: its routes, health checks, limits, keys and end."""
 
-import argparse
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-import pytest
-from celery import Celery
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
 
-from service_chassis import worker
-from tests.service_chassis.inventory import InventorySettings
+from http_edges.auth import hash_key
+from service_chassis.web import create_api
+from tests.service_chassis.inventory import (
+    Inventory,
+    InventorySettings,
+    bootstrap,
+    router,
+)
 
-
-class RecordedStart:
-    """How a Celery app was started, where nothing starts."""
-
-    def __init__(self, events: list[str]) -> None:
-        self.events = events
-        self.arguments: list[str] = []
-
-    def __call__(self, argv: Sequence[str] | None = None) -> None:
-        self.arguments = list(argv or [])
-        self.events.append("pool")
+STOCKIST_KEY = "the stockist's key"
+SETTINGS = InventorySettings(api_keys={hash_key(STOCKIST_KEY): ["stock:write"]})
 
 
-def inventory_app(monkeypatch: pytest.MonkeyPatch, start: RecordedStart) -> Celery:
-    app = Celery("inventory", broker="memory://")
-    monkeypatch.setattr(app, "start", start)
-    return app
+@asynccontextmanager
+async def served(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client of the API, between the start and the stop of its server."""
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(
+            transport=transport, base_url="http://api.test"
+        ) as client:
+            yield client
 
 
-@pytest.fixture(autouse=True)
-def signals_noted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What the worker connects to Celery's signals, noted, not connected.
-
-    Connected, they would stay for the rest of the tests' process.
-    """
-    noted: list[str] = []
-    monkeypatch.setattr(worker, "log_as", lambda format: noted.append(f"logs {format}"))
-    monkeypatch.setattr(worker, "flush_when_stopping", lambda: noted.append("flush"))
-    return noted
+def inventory_api(inventory: Inventory, max_body_size: int = 1024) -> FastAPI:
+    return create_api(inventory, router, title="Inventory", max_body_size=max_body_size)
 
 
-def parsed(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    worker.add_arguments(parser)
-    return parser.parse_args(argv)
+async def test_the_api_serves_its_routes_and_its_health_checks() -> None:
+    async with served(inventory_api(bootstrap(SETTINGS))) as client:
+        counted = await client.post("/skus/A-1/counts", json=[3, 4])
+        live = await client.get("/health/live")
+        ready = await client.get("/health/ready")
+
+    assert (counted.status_code, counted.json()) == (200, {"A-1": 7})
+    assert live.status_code == 200
+    assert (ready.status_code, ready.json()["checks"]) == (200, {"database": "ok"})
 
 
-def test_the_worker_has_two_processes_unless_told() -> None:
-    assert (parsed().concurrency, parsed("--concurrency", "4").concurrency) == (2, 4)
-    assert (parsed().check, parsed("--check").check) == (False, True)
+async def test_a_body_over_the_limit_is_refused_with_its_correlation_id() -> None:
+    app = inventory_api(bootstrap(SETTINGS), max_body_size=16)
+
+    async with served(app) as client:
+        refused = await client.post(
+            "/skus/A-1/counts",
+            json=list(range(100)),
+            headers={"X-Correlation-Id": "count-of-aisle-4"},
+        )
+
+    assert refused.status_code == 413
+    # The ids come first: even a refused request carries its own.
+    assert refused.headers["X-Correlation-Id"] == "count-of-aisle-4"
 
 
-def test_the_pool_is_named_after_the_service(
-    monkeypatch: pytest.MonkeyPatch, signals_noted: list[str]
-) -> None:
-    start = RecordedStart(signals_noted)
-    app = inventory_app(monkeypatch, start)
+async def test_a_405_names_the_methods_of_its_path_health_checks_included() -> None:
+    async with served(inventory_api(bootstrap(SETTINGS))) as client:
+        on_a_route = await client.get("/skus/A-1/counts")
+        on_a_check = await client.post("/health/live")
 
-    status = worker.run(
-        app, parsed("--concurrency", "3"), InventorySettings(), name="inventory"
-    )
-
-    assert status == 0
-    assert start.arguments[0] == "worker"
-    assert "--concurrency=3" in start.arguments
-    assert "--hostname=inventory@%h" in start.arguments
-    # The logs of the pool's processes, and their last spans, are seen to first.
-    assert signals_noted == ["logs json", "flush", "pool"]
+    assert (on_a_route.status_code, on_a_route.headers["allow"]) == (405, "POST")
+    assert (on_a_check.status_code, on_a_check.headers["allow"]) == (405, "GET")
 
 
-def test_what_runs_around_the_pool_starts_before_it_and_ends_after_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    events: list[str] = []
+async def test_a_route_that_requires_a_right_takes_the_keys_of_the_settings() -> None:
+    async with served(inventory_api(bootstrap(SETTINGS))) as client:
+        without_a_key = await client.post("/skus/A-1/write-offs?items=2")
+        with_the_key = await client.post(
+            "/skus/A-1/write-offs?items=2",
+            headers={"Authorization": f"Bearer {STOCKIST_KEY}"},
+        )
 
-    @contextmanager
-    def metrics() -> Iterator[None]:
-        events.append("served")
-        yield
-        events.append("stopped")
+    assert without_a_key.status_code == 401
+    assert (with_the_key.status_code, with_the_key.json()) == (200, {"A-1": -2})
 
-    worker.run(
-        inventory_app(monkeypatch, RecordedStart(events)),
-        parsed(),
-        InventorySettings(),
-        name="inventory",
-        around=metrics(),
-    )
 
-    assert events == ["served", "pool", "stopped"]
+async def test_the_service_is_closed_when_the_server_stops() -> None:
+    inventory = bootstrap(SETTINGS)
+
+    async with served(inventory_api(inventory)):
+        assert inventory.closes == []
+
+    assert inventory.closes == ["closed"]

@@ -1,109 +1,134 @@
-"""A unit of work on SQL: a connection for each block, closed after it."""
+"""A worker on the chassis: its arguments, its check, what runs around its pool."""
 
-from collections.abc import AsyncIterator
-from typing import Any
+import argparse
+import socket
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import pytest
-from messagebus import (
-    AsyncAbstractRepository,
-    AsyncSinkholeMessageStoreRepository,
-    GenericModel,
-)
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.pool import StaticPool
+from celery import Celery
 
-from sql_database.engine import create_engine
-from sql_database.unit_of_work import SQLUnitOfWork
+from service_chassis import worker
+from tests.service_chassis.inventory import InventorySettings
 
-metadata = MetaData()
-stock = Table(
-    "stock",
-    metadata,
-    Column("sku", String, primary_key=True),
-    Column("items", Integer, nullable=False),
-)
+SETTINGS = InventorySettings(log_format="text", otlp_endpoint="http://traces.test")
 
 
-class StockLevel(GenericModel[Any]):
-    sku: str
-    items: int
+class RecordedStart:
+    """How a Celery app was started, where nothing starts."""
+
+    def __init__(self, events: list[str]) -> None:
+        self.events = events
+        self.arguments: list[str] = []
+
+    def __call__(self, argv: Sequence[str] | None = None) -> None:
+        self.arguments = list(argv or [])
+        self.events.append("pool")
 
 
-class StockLevels(AsyncAbstractRepository[StockLevel]):
-    def __init__(self, connection: AsyncConnection) -> None:
-        super().__init__()
-        self.connection = connection
-
-    async def add(self, model: StockLevel) -> None:
-        await self.connection.execute(
-            stock.insert().values(sku=model.sku, items=model.items)
-        )
-        self.seen.append(model)
+def inventory_app(monkeypatch: pytest.MonkeyPatch, start: RecordedStart) -> Celery:
+    app = Celery("inventory", broker="memory://")
+    monkeypatch.setattr(app, "start", start)
+    return app
 
 
-class StockUnitOfWork(SQLUnitOfWork[StockLevels, AsyncSinkholeMessageStoreRepository]):
-    levels: StockLevels
+@pytest.fixture(autouse=True)
+def noted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the worker sets up for its whole process, noted instead of done.
 
-    def open_repositories(self, connection: AsyncConnection) -> None:
-        self.levels = StockLevels(connection)
-
-
-@pytest.fixture
-async def engine() -> AsyncIterator[AsyncEngine]:
-    engine = create_engine("sqlite+aiosqlite://", poolclass=StaticPool)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield engine
-    await engine.dispose()
-
-
-async def stocked(engine: AsyncEngine) -> list[tuple[str, int]]:
-    async with engine.connect() as connection:
-        rows = await connection.execute(select(stock).order_by(stock.c.sku))
-        return [(row.sku, row.items) for row in rows]
+    Done, Celery's signals would stay connected, and the traces sent, for
+    the rest of the tests' process.
+    """
+    noted: list[str] = []
+    monkeypatch.setattr(worker, "log_as", lambda format: noted.append(f"logs {format}"))
+    monkeypatch.setattr(
+        worker,
+        "configure_tracing",
+        lambda name, endpoint: noted.append(f"traces of {name} to {endpoint}"),
+    )
+    monkeypatch.setattr(worker, "flush_when_stopping", lambda: noted.append("flush"))
+    return noted
 
 
-async def test_what_is_committed_is_kept(engine: AsyncEngine) -> None:
-    async with StockUnitOfWork(engine) as transaction:
-        await transaction.levels.add(StockLevel(sku="A-1", items=3))
-        await transaction.commit()
-
-    assert await stocked(engine) == [("A-1", 3)]
+def parsed(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    worker.add_arguments(parser)
+    return parser.parse_args(argv)
 
 
-async def test_what_is_rolled_back_is_not(engine: AsyncEngine) -> None:
-    async with StockUnitOfWork(engine) as transaction:
-        await transaction.levels.add(StockLevel(sku="A-1", items=3))
-        await transaction.rollback()
-
-    assert await stocked(engine) == []
+def test_the_worker_has_two_processes_unless_told() -> None:
+    assert (parsed().concurrency, parsed("--concurrency", "4").concurrency) == (2, 4)
+    assert (parsed().check, parsed("--check").check) == (False, True)
 
 
-async def test_an_error_in_the_block_undoes_it_and_closes_the_connection(
-    engine: AsyncEngine,
+def test_the_pool_is_named_after_the_service(
+    monkeypatch: pytest.MonkeyPatch, noted: list[str]
 ) -> None:
-    uow = StockUnitOfWork(engine)
-    with pytest.raises(LookupError):
-        async with uow as transaction:
-            await transaction.levels.add(StockLevel(sku="A-1", items=3))
-            raise LookupError("no shelf for A-1")
+    start = RecordedStart(noted)
+    app = inventory_app(monkeypatch, start)
 
-    assert uow.connection.closed
-    assert await stocked(engine) == []
+    status = worker.run(app, parsed("--concurrency", "3"), SETTINGS, name="inventory")
+
+    assert status == 0
+    assert start.arguments[0] == "worker"
+    assert "--concurrency=3" in start.arguments
+    assert "--hostname=inventory@%h" in start.arguments
+    # The logs, the traces and their last spans are seen to before the pool.
+    assert noted == [
+        "logs text",
+        "traces of inventory-worker to http://traces.test",
+        "flush",
+        "pool",
+    ]
 
 
-async def test_each_block_has_a_connection_and_repositories_of_its_own(
-    engine: AsyncEngine,
+@pytest.mark.parametrize(("answers", "status"), [(True, 0), (False, 1)])
+def test_the_check_asks_this_host_s_worker_and_starts_nothing(
+    monkeypatch: pytest.MonkeyPatch, noted: list[str], answers: bool, status: int
 ) -> None:
-    uow = StockUnitOfWork(engine)
-    async with uow as transaction:
-        first = (uow.connection, uow.levels)
-        await transaction.rollback()
-    async with uow as transaction:
-        second = (uow.connection, uow.levels)
-        await transaction.rollback()
+    asked: list[str] = []
 
-    assert first[0].closed and second[0].closed
-    assert first[0] is not second[0]
-    assert first[1] is not second[1]
+    def ping_worker(app: Celery, hostname: str) -> bool:
+        asked.append(hostname)
+        return answers
+
+    monkeypatch.setattr(worker, "ping_worker", ping_worker)
+    monkeypatch.setattr(socket, "gethostname", lambda: "shelf-7")
+
+    checked = worker.run(
+        inventory_app(monkeypatch, RecordedStart(noted)),
+        parsed("--check"),
+        SETTINGS,
+        name="inventory",
+        around=never_entered(),
+    )
+
+    assert (checked, asked, noted) == (status, ["inventory@shelf-7"], [])
+
+
+@contextmanager
+def never_entered() -> Iterator[None]:
+    pytest.fail("entered, where the worker only checks")
+    yield
+
+
+def test_what_runs_around_the_pool_starts_before_it_and_ends_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[str] = []
+
+    @contextmanager
+    def metrics() -> Iterator[None]:
+        events.append("served")
+        yield
+        events.append("stopped")
+
+    worker.run(
+        inventory_app(monkeypatch, RecordedStart(events)),
+        parsed(),
+        SETTINGS,
+        name="inventory",
+        around=metrics(),
+    )
+
+    assert events == ["served", "pool", "stopped"]
