@@ -169,7 +169,8 @@ def running(pid: int) -> bool:
         try:
             # The state follows the command's name, in parentheses.
             return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
+            # Gone before the file was opened, or while it was read.
             return False
     try:
         os.kill(pid, 0)
