@@ -61,6 +61,15 @@ def wait_until_listening(port: int, process: "subprocess.Popen[bytes]") -> bool:
     return True
 
 
+def group_runs(group: int) -> bool:
+    """Whether any process of the group still runs."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def executable(name: str, debian: Path) -> str:
     found = str(debian) if debian.exists() else shutil.which(name)
     if found is None:
@@ -130,21 +139,33 @@ class RabbitMQNode:
                 env=environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                # A group of its own: the script starts the Erlang node as its
+                # child, which the stop waits for too.
+                start_new_session=True,
             )
         if not wait_until_listening(self.port, self.process):
             self.stop()
             raise RuntimeError(f"RabbitMQ did not start:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        """SIGTERM to the node: it closes its queues, and writes them down."""
-        if self.process is not None and self.process.poll() is None:
+        """SIGTERM to the node: it closes its queues, and writes them down.
+
+        It returns once the script and the Erlang node it started have
+        ended; after STOP_TIMEOUT, both are killed, and the stop fails.
+        """
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        deadline = time.monotonic() + STOP_TIMEOUT
+        # The script ends first, reaped here; the node ends a moment later.
+        while self.process.poll() is None or group_runs(self.process.pid):
+            if time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-                raise
+                raise subprocess.TimeoutExpired(self.process.args, STOP_TIMEOUT)
+            time.sleep(0.05)
 
     def restart(self) -> None:
         self.stop()
