@@ -1,0 +1,131 @@
+"""Every API on the chassis: its routes, health checks, limits, keys and end."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+
+from http_edges.auth import hash_key
+from service_chassis import web
+from service_chassis.web import create_api
+from tests.service_chassis.inventory import (
+    Inventory,
+    InventorySettings,
+    bootstrap,
+    router,
+)
+
+STOCKIST_KEY = "the stockist's key"
+SETTINGS = InventorySettings(api_keys={hash_key(STOCKIST_KEY): ["stock:write"]})
+
+
+@asynccontextmanager
+async def served(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client of the API, between the start and the stop of its server."""
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(
+            transport=transport, base_url="http://api.test"
+        ) as client:
+            yield client
+
+
+def inventory_api(inventory: Inventory, max_body_size: int = 1024) -> FastAPI:
+    return create_api(inventory, router, title="Inventory", max_body_size=max_body_size)
+
+
+async def test_the_api_serves_its_routes_and_its_health_checks() -> None:
+    async with served(inventory_api(bootstrap(SETTINGS))) as client:
+        counted = await client.post("/skus/A-1/counts", json=[3, 4])
+        live = await client.get("/health/live")
+        ready = await client.get("/health/ready")
+
+    assert (counted.status_code, counted.json()) == (200, {"A-1": 7})
+    assert live.status_code == 200
+    assert (ready.status_code, ready.json()["checks"]) == (200, {"database": "ok"})
+
+
+async def test_a_body_over_the_limit_is_refused_with_its_correlation_id() -> None:
+    app = inventory_api(bootstrap(SETTINGS), max_body_size=16)
+
+    async with served(app) as client:
+        refused = await client.post(
+            "/skus/A-1/counts",
+            json=list(range(100)),
+            headers={"X-Correlation-Id": "count-of-aisle-4"},
+        )
+
+    assert refused.status_code == 413
+    # The ids come first: even a refused request carries its own.
+    assert refused.headers["X-Correlation-Id"] == "count-of-aisle-4"
+
+
+async def test_a_405_names_the_methods_of_its_path_health_checks_included() -> None:
+    async with served(inventory_api(bootstrap(SETTINGS))) as client:
+        on_a_route = await client.get("/skus/A-1/counts")
+        on_a_check = await client.post("/health/live")
+
+    assert (on_a_route.status_code, on_a_route.headers["allow"]) == (405, "POST")
+    assert (on_a_check.status_code, on_a_check.headers["allow"]) == (405, "GET")
+
+
+async def test_a_route_that_requires_a_right_takes_the_keys_of_the_settings() -> None:
+    async with served(inventory_api(bootstrap(SETTINGS))) as client:
+        without_a_key = await client.post("/skus/A-1/write-offs?items=2")
+        with_the_key = await client.post(
+            "/skus/A-1/write-offs?items=2",
+            headers={"Authorization": f"Bearer {STOCKIST_KEY}"},
+        )
+
+    assert without_a_key.status_code == 401
+    assert (with_the_key.status_code, with_the_key.json()) == (200, {"A-1": -2})
+
+
+async def test_the_service_is_closed_when_the_server_stops() -> None:
+    inventory = bootstrap(SETTINGS)
+
+    async with served(inventory_api(inventory)):
+        assert inventory.closes == []
+
+    assert inventory.closes == ["closed"]
+
+
+async def test_a_route_gets_the_service_the_api_was_created_with() -> None:
+    inventory = bootstrap(InventorySettings(low_stock=9))
+
+    async with served(inventory_api(inventory)) as client:
+        answer = await client.get("/low-stock")
+
+    assert answer.json() == {"low_stock": 9}
+
+
+async def test_the_api_is_made_once_its_logs_and_traces_are_set_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    noted: list[str] = []
+    monkeypatch.setattr(web, "configure", lambda format: noted.append(f"logs {format}"))
+    monkeypatch.setattr(
+        web,
+        "configure_tracing",
+        lambda name, endpoint: noted.append(f"traces of {name} to {endpoint}"),
+    )
+
+    def create_app(inventory: Inventory) -> FastAPI:
+        noted.append(f"api with a low stock of {inventory.settings.low_stock}")
+        return inventory_api(inventory)
+
+    settings = InventorySettings(
+        low_stock=9, log_format="text", otlp_endpoint="http://traces.test"
+    )
+    app = web.app_for(settings, bootstrap, create_app, name="inventory")
+    async with served(app) as client:
+        live = await client.get("/health/live")
+
+    assert live.status_code == 200
+    assert noted == [
+        "logs text",
+        "traces of inventory-web to http://traces.test",
+        "api with a low stock of 9",
+    ]

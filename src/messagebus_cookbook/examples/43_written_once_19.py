@@ -1,0 +1,81 @@
+"""The objects a process of a service works with, built once at its start."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from messagebus import (
+    AsyncAbstractEventstreamTransport,
+    AsyncAbstractUnitOfWork,
+    AsyncMessageBus,
+)
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from service_chassis.settings import ServiceSettings
+from sql_database.engine import create_engine
+from transactional_outbox.relay import OutboxRelay
+from transactional_outbox.stream import CeleryBatchTransport
+
+TSettings = TypeVar("TSettings", bound=ServiceSettings)
+TUnitOfWork = TypeVar("TUnitOfWork", bound=AsyncAbstractUnitOfWork[Any, Any, Any])
+TService = TypeVar("TService", bound="Service[Any, Any]")
+# Makes the transport of a stream from a broker URL and a send timeout.
+TransportFactory = Callable[[str, float], AsyncAbstractEventstreamTransport]
+
+
+@dataclass(frozen=True)
+class Service(Generic[TSettings, TUnitOfWork]):
+    """A service's settings, database, bus and stream; a subclass adds the rest."""
+
+    settings: TSettings
+    engine: AsyncEngine
+    bus: AsyncMessageBus[TUnitOfWork]
+    transport: AsyncAbstractEventstreamTransport
+
+    @classmethod
+    def build(
+        cls: type[TService],
+        settings: ServiceSettings,
+        bus: AsyncMessageBus[Any],
+        create_transport: TransportFactory,
+        *,
+        engine: AsyncEngine | None = None,
+        transport: AsyncAbstractEventstreamTransport | None = None,
+    ) -> TService:
+        """The service of ``settings``; pass ``engine`` or ``transport`` to use it.
+
+        Without them, the engine of the settings' database, and the transport
+        that ``create_transport`` makes for the settings' broker.
+        """
+        if engine is None:
+            engine = create_engine(settings.database_url.get_secret_value())
+        if transport is None:
+            transport = create_transport(
+                settings.broker_url.get_secret_value(), settings.relay_send_timeout
+            )
+        return cls(settings=settings, engine=engine, bus=bus, transport=transport)
+
+    def relay_from(self, outbox: Table) -> OutboxRelay:
+        """A relay from ``outbox`` to the service's stream, as its settings say."""
+        return OutboxRelay(
+            self.engine,
+            outbox,
+            self.transport,
+            batch_size=self.settings.relay_batch_size,
+            max_attempts=self.settings.relay_max_attempts,
+            poll_interval=self.settings.relay_poll_interval,
+            send_timeout=self.settings.relay_send_timeout,
+        )
+
+    async def ping_broker(self) -> str | None:
+        """Connect to the broker of the stream, or raise; a warning, if any."""
+        if isinstance(self.transport, CeleryBatchTransport):
+            return await self.transport.ping()
+        return None
+
+    async def close(self) -> None:
+        """Close the connections of the engine and of the broker."""
+        await self.engine.dispose()
+        if isinstance(self.transport, CeleryBatchTransport):
+            self.transport.celery.close()
