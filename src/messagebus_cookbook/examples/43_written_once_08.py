@@ -3,9 +3,7 @@
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
-from messagebus import (
-    AsyncAbstractMessageStoreRepository,
-)
+from messagebus import AsyncAbstractMessageStoreRepository
 from messagebus.ports.observability import AbstractMetricsStore
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite

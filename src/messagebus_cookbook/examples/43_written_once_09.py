@@ -33,7 +33,14 @@ class StockLevel(GenericModel[Any]):
     items: int
 
 
-class StockLevels(SQLRepository, AsyncAbstractRepository[StockLevel]):
+class AbstractStockLevels(AsyncAbstractRepository[StockLevel]):
+    def __init__(self) -> None:
+        super().__init__()
+        # What a service's abstract repository may set up for itself.
+        self.low_stock_below = 5
+
+
+class StockLevels(SQLRepository, AbstractStockLevels):
     async def add(self, model: StockLevel) -> None:
         await self.connection.execute(
             stock.insert().values(sku=model.sku, items=model.items)
@@ -177,5 +184,6 @@ async def test_a_repository_is_on_the_block_s_connection_and_set_up_by_its_base(
         await transaction.commit()
 
     assert levels.connection is uow.connection
-    # The abstract repository's own __init__ ran: the model added is seen.
+    # The abstract repository's own __init__ ran, and messagebus's under it.
+    assert levels.low_stock_below == 5
     assert [level.sku for level in levels.seen] == ["A-1"]

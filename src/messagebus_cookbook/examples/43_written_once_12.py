@@ -56,13 +56,21 @@ def create_api(
     return app
 
 
-def current_service(request: Request) -> Any:
-    """The service the API was created with: a dependency of its routes.
+def service_of(kind: type[TService]) -> Callable[[Request], TService]:
+    """The dependency that gives a route the service the API was created with.
 
     A service names it with its own type, as
-    ``Club = Annotated[ReadingClub, Depends(current_service)]``.
+    ``Club = Annotated[ReadingClub, Depends(service_of(ReadingClub))]``.
     """
-    return request.app.state.service
+
+    def service(request: Request) -> TService:
+        found = request.app.state.service
+        if not isinstance(found, kind):
+            served = type(found).__name__
+            raise TypeError(f"the API serves {served}, not {kind.__name__}")
+        return found
+
+    return service
 
 
 def app_for(

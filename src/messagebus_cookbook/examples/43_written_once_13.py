@@ -35,7 +35,7 @@ from reading_club.service.repositories import (
 )
 from reading_club.service.unit_of_work import AbstractUnitOfWork
 from reading_club.settings import Settings
-from service_chassis.web import app_for, create_api, current_service, serve
+from service_chassis.web import app_for, create_api, serve, service_of
 from structured_logs.context import annotate
 
 # Bytes of a request's body: the largest book takes 52 KB, even with each
@@ -87,7 +87,7 @@ class BookDetails(BaseModel):
     isbn: str = Field(description="the ISBN-13, in digits")
 
 
-Club = Annotated[ReadingClub, Depends(current_service)]
+Club = Annotated[ReadingClub, Depends(service_of(ReadingClub))]
 router = APIRouter()
 
 

@@ -33,7 +33,7 @@ from reviews.service.handlers import AddReviewResult
 from reviews.service.read_model import ReviewSummary
 from reviews.service.unit_of_work import AbstractUnitOfWork
 from reviews.settings import Settings
-from service_chassis.web import app_for, create_api, current_service, serve
+from service_chassis.web import app_for, create_api, serve, service_of
 from structured_logs.context import annotate
 
 # Bytes of a request's body: the largest review takes 122 KB, even with
@@ -76,7 +76,7 @@ class ReviewDetails(BaseModel):
     text: str
 
 
-Service = Annotated[Reviews, Depends(current_service)]
+ReviewsService = Annotated[Reviews, Depends(service_of(Reviews))]
 router = APIRouter()
 
 
@@ -95,7 +95,7 @@ router = APIRouter()
 async def add_review(
     book_id: UUID,
     new_review: NewReview,
-    reviews: Service,
+    reviews: ReviewsService,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -141,7 +141,7 @@ async def add_review(
         **READ_RESPONSES,
     },
 )
-async def summarize_reviews(book_id: UUID, reviews: Service) -> ReviewSummary:
+async def summarize_reviews(book_id: UUID, reviews: ReviewsService) -> ReviewSummary:
     """The number of reviews of a book, their average rating, the newest ones."""
     summary = await review_summary(reviews.engine, book_id)
     if summary is None:
@@ -157,7 +157,7 @@ async def summarize_reviews(book_id: UUID, reviews: Service) -> ReviewSummary:
     },
 )
 async def read_review(
-    book_id: UUID, review_id: UUID, reviews: Service
+    book_id: UUID, review_id: UUID, reviews: ReviewsService
 ) -> ReviewDetails:
     """The review of this id."""
     review = await review_of(reviews.engine, book_id, review_id)

@@ -11,9 +11,10 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy.pool import StaticPool
 
 from http_edges.auth import require
+from http_edges.idempotency import created_responses
 from service_chassis.service import Service
 from service_chassis.settings import ServiceSettings
-from service_chassis.web import current_service
+from service_chassis.web import service_of
 from sql_database.engine import create_engine
 
 
@@ -63,7 +64,9 @@ def bootstrap(settings: InventorySettings) -> Inventory:
 router = APIRouter()
 
 
-@router.post("/skus/{sku}/counts")
+@router.post(
+    "/skus/{sku}/counts", status_code=201, responses=created_responses("count")
+)
 async def count(sku: str, items: list[int]) -> dict[str, int]:
     """The items counted on each shelf of a SKU, added up."""
     return {sku: sum(items)}
@@ -77,7 +80,7 @@ async def write_off(sku: str, items: int) -> dict[str, int]:
 
 @router.get("/low-stock")
 async def low_stock(
-    inventory: Annotated[Inventory, Depends(current_service)],
+    inventory: Annotated[Inventory, Depends(service_of(Inventory))],
 ) -> dict[str, int]:
     """The items left when a SKU is low on stock, as the inventory is set."""
     return {"low_stock": inventory.settings.low_stock}

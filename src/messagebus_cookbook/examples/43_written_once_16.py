@@ -2,14 +2,17 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from http_edges.auth import hash_key
 from service_chassis import web
-from service_chassis.web import create_api
+from service_chassis.service import Service
+from service_chassis.web import create_api, service_of
 from tests.service_chassis.inventory import (
     Inventory,
     InventorySettings,
@@ -42,7 +45,7 @@ async def test_the_api_serves_its_routes_and_its_health_checks() -> None:
         live = await client.get("/health/live")
         ready = await client.get("/health/ready")
 
-    assert (counted.status_code, counted.json()) == (200, {"A-1": 7})
+    assert (counted.status_code, counted.json()) == (201, {"A-1": 7})
     assert live.status_code == 200
     assert (ready.status_code, ready.json()["checks"]) == (200, {"database": "ok"})
 
@@ -101,7 +104,35 @@ async def test_a_route_gets_the_service_the_api_was_created_with() -> None:
     assert answer.json() == {"low_stock": 9}
 
 
-async def test_the_api_is_made_once_its_logs_and_traces_are_set_up(
+@dataclass(frozen=True)
+class Warehouse(Service[InventorySettings, Any]):
+    """A service that is not the inventory."""
+
+
+async def test_a_route_that_names_another_service_s_type_fails() -> None:
+    router = APIRouter()
+
+    @router.get("/aisles")
+    async def aisles(
+        warehouse: Annotated[Warehouse, Depends(service_of(Warehouse))],
+    ) -> list[str]:
+        return []
+
+    app = create_api(bootstrap(SETTINGS), router, title="Stock", max_body_size=1024)
+    async with served(app) as client:
+        with pytest.raises(TypeError, match="serves Inventory, not Warehouse"):
+            await client.get("/aisles")
+
+
+def test_a_route_that_creates_documents_the_headers_of_its_201() -> None:
+    schema = inventory_api(bootstrap(SETTINGS)).openapi()
+
+    created = schema["paths"]["/skus/{sku}/counts"]["post"]["responses"]["201"]
+    assert set(created["headers"]) == {"Location", "Idempotent-Replayed"}
+    assert created["headers"]["Location"]["description"] == "the URL of the new count"
+
+
+async def test_the_service_is_built_once_its_logs_and_traces_are_set_up(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     noted: list[str] = []
@@ -112,6 +143,10 @@ async def test_the_api_is_made_once_its_logs_and_traces_are_set_up(
         lambda name, endpoint: noted.append(f"traces of {name} to {endpoint}"),
     )
 
+    def build(settings: InventorySettings) -> Inventory:
+        noted.append("inventory built")
+        return bootstrap(settings)
+
     def create_app(inventory: Inventory) -> FastAPI:
         noted.append(f"api with a low stock of {inventory.settings.low_stock}")
         return inventory_api(inventory)
@@ -119,7 +154,7 @@ async def test_the_api_is_made_once_its_logs_and_traces_are_set_up(
     settings = InventorySettings(
         low_stock=9, log_format="text", otlp_endpoint="http://traces.test"
     )
-    app = web.app_for(settings, bootstrap, create_app, name="inventory")
+    app = web.app_for(settings, build, create_app, name="inventory")
     async with served(app) as client:
         live = await client.get("/health/live")
 
@@ -127,5 +162,6 @@ async def test_the_api_is_made_once_its_logs_and_traces_are_set_up(
     assert noted == [
         "logs text",
         "traces of inventory-web to http://traces.test",
+        "inventory built",
         "api with a low stock of 9",
     ]

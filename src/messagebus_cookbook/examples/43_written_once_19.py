@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from celery import Celery
 from messagebus import (
     AsyncAbstractEventstreamTransport,
     AsyncAbstractUnitOfWork,
@@ -19,9 +20,6 @@ from transactional_outbox.stream import CeleryBatchTransport
 
 TSettings = TypeVar("TSettings", bound=ServiceSettings)
 TUnitOfWork = TypeVar("TUnitOfWork", bound=AsyncAbstractUnitOfWork[Any, Any, Any])
-TService = TypeVar("TService", bound="Service[Any, Any]")
-# Makes the transport of a stream from a broker URL and a send timeout.
-TransportFactory = Callable[[str, float], AsyncAbstractEventstreamTransport]
 
 
 @dataclass(frozen=True)
@@ -32,29 +30,6 @@ class Service(Generic[TSettings, TUnitOfWork]):
     engine: AsyncEngine
     bus: AsyncMessageBus[TUnitOfWork]
     transport: AsyncAbstractEventstreamTransport
-
-    @classmethod
-    def build(
-        cls: type[TService],
-        settings: ServiceSettings,
-        bus: AsyncMessageBus[Any],
-        create_transport: TransportFactory,
-        *,
-        engine: AsyncEngine | None = None,
-        transport: AsyncAbstractEventstreamTransport | None = None,
-    ) -> TService:
-        """The service of ``settings``; pass ``engine`` or ``transport`` to use it.
-
-        Without them, the engine of the settings' database, and the transport
-        that ``create_transport`` makes for the settings' broker.
-        """
-        if engine is None:
-            engine = create_engine(settings.database_url.get_secret_value())
-        if transport is None:
-            transport = create_transport(
-                settings.broker_url.get_secret_value(), settings.relay_send_timeout
-            )
-        return cls(settings=settings, engine=engine, bus=bus, transport=transport)
 
     def relay_from(self, outbox: Table) -> OutboxRelay:
         """A relay from ``outbox`` to the service's stream, as its settings say."""
@@ -79,3 +54,26 @@ class Service(Generic[TSettings, TUnitOfWork]):
         await self.engine.dispose()
         if isinstance(self.transport, CeleryBatchTransport):
             self.transport.celery.close()
+
+
+def connections(
+    settings: ServiceSettings,
+    create_celery_app: Callable[[str, float], Celery],
+    transport_type: Callable[[Celery], AsyncAbstractEventstreamTransport],
+    *,
+    engine: AsyncEngine | None = None,
+    transport: AsyncAbstractEventstreamTransport | None = None,
+) -> tuple[AsyncEngine, AsyncAbstractEventstreamTransport]:
+    """The engine of the settings' database, and the transport of their broker.
+
+    The transport is ``transport_type`` on the Celery app of the service's
+    stream. A piece given is used instead: a test's engine, or its stream.
+    """
+    if engine is None:
+        engine = create_engine(settings.database_url.get_secret_value())
+    if transport is None:
+        app = create_celery_app(
+            settings.broker_url.get_secret_value(), settings.relay_send_timeout
+        )
+        transport = transport_type(app)
+    return engine, transport

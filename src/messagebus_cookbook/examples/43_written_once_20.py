@@ -1,51 +1,57 @@
-"""The club's event stream over Celery: each published message is a task.
+"""The composition root: every process of the club builds its objects here."""
 
-The tasks go to the club's exchange, with the envelope's type as routing
-key. Each service that listens binds a queue of its own to the exchange:
-every service gets every envelope it subscribed to, and the workers of one
-service share its queue.
-"""
+from dataclasses import dataclass
 
-from celery import Celery
-from kombu import Exchange, Queue
+from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
+from messagebus.adapters.prometheus.metrics_store import MetricsStore
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from transactional_outbox import stream
-from transactional_outbox.stream import Stream, TaskSender
-
-# Part of what the club publishes: never rename them.
-TASK_NAME = "reading_club.eventstream"
-EXCHANGE = Exchange("reading_club.events", type="topic")
-STREAM = Stream(TASK_NAME, EXCHANGE)
-# How long a send may wait for the broker, in seconds.
-SEND_TIMEOUT = 5.0
+from reading_club.adapters.eventstream import CeleryBatchTransport, create_celery_app
+from reading_club.adapters.uow_sqla.orm import outbox
+from reading_club.adapters.uow_sqla.uow import SQLUnitOfWork
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+from reading_club.settings import Settings
+from service_chassis.service import Service, connections
+from tracing.bus import TracedMetricsStore
+from transactional_outbox.relay import OutboxRelay
 
 
-def subscription(queue: str, *types: str) -> Queue:
-    """A durable queue of one service on the club's stream: these types, or all."""
-    return STREAM.subscription(queue, *types)
+@dataclass(frozen=True)
+class ReadingClub(Service[Settings, AbstractUnitOfWork]):
+    """The objects a process of the club works with, built once."""
+
+    def unit_of_work(self) -> AbstractUnitOfWork:
+        """A new unit of work on the club's database: one per command."""
+        # One store per process, in prometheus_client's default registry; a
+        # span for each command the bus handles.
+        return SQLUnitOfWork(self.engine, TracedMetricsStore(MetricsStore()))
+
+    def relay(self) -> OutboxRelay:
+        """A relay from the club's outbox to its event stream."""
+        return self.relay_from(outbox)
 
 
-def create_celery_app(broker_url: str, send_timeout: float = SEND_TIMEOUT) -> Celery:
-    """The Celery app that sends the club's stream."""
-    return stream.create_celery_app("reading_club", STREAM, broker_url, send_timeout)
+def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    """The message bus, with every handler of the service layer."""
+    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
+    bus.scan("reading_club.service.handlers")
+    return bus
 
 
-class CeleryTransport(stream.CeleryTransport):
-    """Send each serialized message as a task of the club's stream."""
-
-    def __init__(self, app: TaskSender, task_name: str = TASK_NAME) -> None:
-        super().__init__(app, task_name)
-
-
-class CeleryBatchTransport(stream.CeleryBatchTransport):
-    """The club's transport, with a batch send for the relay and a health check."""
-
-    def __init__(self, app: Celery, task_name: str = TASK_NAME) -> None:
-        super().__init__(app, task_name)
-
-
-def create_transport(
-    broker_url: str, send_timeout: float = SEND_TIMEOUT
-) -> CeleryBatchTransport:
-    """The transport of the club's stream, to this broker."""
-    return CeleryBatchTransport(create_celery_app(broker_url, send_timeout))
+def bootstrap(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    transport: AsyncAbstractEventstreamTransport | None = None,
+) -> ReadingClub:
+    """Build the club from its settings; pass a piece to use it instead."""
+    engine, transport = connections(
+        settings,
+        create_celery_app,
+        CeleryBatchTransport,
+        engine=engine,
+        transport=transport,
+    )
+    return ReadingClub(
+        settings=settings, engine=engine, bus=create_bus(), transport=transport
+    )

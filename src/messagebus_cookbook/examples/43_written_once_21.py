@@ -1,43 +1,71 @@
-"""The stream of the reviews service: what it publishes, for others to hear.
+"""The composition root: the reviews service's processes build their objects here."""
 
-The club's stream is the club's; the service publishes on a stream of its
-own, with its own exchange, as any other service that publishes would.
-"""
+from dataclasses import dataclass
+from datetime import timedelta
 
-from celery import Celery
-from kombu import Exchange, Queue
+from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
+from messagebus.adapters.prometheus.metrics_store import MetricsStore
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from transactional_outbox import stream
-
-# Part of what the service publishes: never rename them.
-TASK_NAME = "reviews.eventstream"
-EXCHANGE = Exchange("reviews.events", type="topic")
-STREAM = stream.Stream(TASK_NAME, EXCHANGE)
-# How long a send may wait for the broker, in seconds.
-SEND_TIMEOUT = 5.0
-
-
-def subscription(queue: str, *types: str) -> Queue:
-    """A durable queue of a listener of the reviews: these types, or all."""
-    return STREAM.subscription(queue, *types)
+from after_commit.mail import AbstractMailer, SMTPMailer
+from reviews.adapters.eventstream import CeleryBatchTransport, create_celery_app
+from reviews.adapters.orm import outbox
+from reviews.adapters.uow import SQLUnitOfWork
+from reviews.service.unit_of_work import AbstractUnitOfWork
+from reviews.settings import Settings
+from service_chassis.service import Service, connections
+from tracing.bus import TracedMetricsStore
+from transactional_outbox.relay import OutboxRelay
 
 
-def create_celery_app(broker_url: str, send_timeout: float = SEND_TIMEOUT) -> Celery:
-    """The Celery app that sends the service's stream."""
-    return stream.create_celery_app("reviews.relay", STREAM, broker_url, send_timeout)
+@dataclass(frozen=True)
+class Reviews(Service[Settings, AbstractUnitOfWork]):
+    """The objects a process of the reviews service works with, built once."""
+
+    def unit_of_work(self) -> AbstractUnitOfWork:
+        """A new unit of work on the service's database: one per message."""
+        return SQLUnitOfWork(
+            self.engine,
+            TracedMetricsStore(MetricsStore()),
+            mails_per_address=self.settings.mails_per_address,
+            mail_period=timedelta(seconds=self.settings.mail_period),
+        )
+
+    def mailer(self) -> AbstractMailer:
+        """A new mailer, for the mails of one transaction."""
+        return SMTPMailer(
+            self.settings.smtp_host,
+            self.settings.smtp_port,
+            self.settings.mail_sender,
+            self.settings.smtp_timeout,
+        )
+
+    def relay(self) -> OutboxRelay:
+        """A relay from the service's outbox to its own stream."""
+        return self.relay_from(outbox)
 
 
-class CeleryBatchTransport(stream.CeleryBatchTransport):
-    """The service's transport, with a batch send for the relay."""
-
-    def __init__(self, app: Celery, task_name: str = TASK_NAME) -> None:
-        # No service reads the reviews' stream yet: what no queue receives
-        # is dropped, not tried again until the relay parks it as dead.
-        super().__init__(app, task_name, needs_a_queue=False)
+def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    """The bus of the reviews service, with every handler of its service layer."""
+    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
+    bus.scan("reviews.service.handlers")
+    return bus
 
 
-def create_transport(
-    broker_url: str, send_timeout: float = SEND_TIMEOUT
-) -> CeleryBatchTransport:
-    """The transport of the service's stream, to this broker."""
-    return CeleryBatchTransport(create_celery_app(broker_url, send_timeout))
+def bootstrap(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    transport: AsyncAbstractEventstreamTransport | None = None,
+) -> Reviews:
+    """Build the service from its settings; pass a piece to use it instead."""
+    engine, transport = connections(
+        settings,
+        create_celery_app,
+        CeleryBatchTransport,
+        engine=engine,
+        transport=transport,
+    )
+    return Reviews(
+        settings=settings, engine=engine, bus=create_bus(), transport=transport
+    )

@@ -1,64 +1,112 @@
-"""The composition root: the reviews service's processes build their objects here."""
+"""A service's commands list its variables, and stop on a wrong one."""
 
-from dataclasses import dataclass
-from datetime import timedelta
+import pytest
+from pydantic import SecretStr
+from pydantic_settings import SettingsConfigDict
 
-from messagebus import AsyncAbstractEventstreamTransport, AsyncMessageBus
-from messagebus.adapters.prometheus.metrics_store import MetricsStore
-from sqlalchemy.ext.asyncio import AsyncEngine
+from service_chassis.cli import CommandLine
+from service_chassis.settings import ServiceSettings
+from tests.service_chassis.inventory import InventorySettings
 
-from after_commit.mail import AbstractMailer, SMTPMailer
-from reviews.adapters.eventstream import create_transport
-from reviews.adapters.orm import outbox
-from reviews.adapters.uow import SQLUnitOfWork
-from reviews.service.unit_of_work import AbstractUnitOfWork
-from reviews.settings import Settings
-from service_chassis.service import Service
-from tracing.bus import TracedMetricsStore
-from transactional_outbox.relay import OutboxRelay
+PASSWORD = "correct-horse-battery-staple"
+command_line = CommandLine(InventorySettings)
 
 
-@dataclass(frozen=True)
-class Reviews(Service[Settings, AbstractUnitOfWork]):
-    """The objects a process of the reviews service works with, built once."""
+def test_the_help_lists_every_variable_with_the_prefix_of_the_service() -> None:
+    parser = command_line.argument_parser("inventory", "Count the stock.")
 
-    def unit_of_work(self) -> AbstractUnitOfWork:
-        """A new unit of work on the service's database: one per message."""
-        return SQLUnitOfWork(
-            self.engine,
-            TracedMetricsStore(MetricsStore()),
-            mails_per_address=self.settings.mails_per_address,
-            mail_period=timedelta(seconds=self.settings.mail_period),
-        )
+    listed = [
+        line.split("=")[0].strip()
+        for line in parser.format_help().splitlines()
+        if line.startswith("  INVENTORY_")
+    ]
 
-    def mailer(self) -> AbstractMailer:
-        """A new mailer, for the mails of one transaction."""
-        return SMTPMailer(
-            self.settings.smtp_host,
-            self.settings.smtp_port,
-            self.settings.mail_sender,
-            self.settings.smtp_timeout,
-        )
-
-    def relay(self) -> OutboxRelay:
-        """A relay from the service's outbox to its own stream."""
-        return self.relay_from(outbox)
+    assert listed == [
+        "INVENTORY_DATABASE_URL",
+        "INVENTORY_BROKER_URL",
+        "INVENTORY_RELAY_BATCH_SIZE",
+        "INVENTORY_RELAY_MAX_ATTEMPTS",
+        "INVENTORY_RELAY_POLL_INTERVAL",
+        "INVENTORY_RELAY_SEND_TIMEOUT",
+        "INVENTORY_API_KEYS",
+        "INVENTORY_LOG_FORMAT",
+        "INVENTORY_OTLP_ENDPOINT",
+        "INVENTORY_LOW_STOCK",
+    ]
 
 
-def create_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
-    """The bus of the reviews service, with every handler of its service layer."""
-    bus: AsyncMessageBus[AbstractUnitOfWork] = AsyncMessageBus()
-    bus.scan("reviews.service.handlers")
-    return bus
+def test_a_variable_without_a_default_is_listed_as_required() -> None:
+    class ShopSettings(InventorySettings):
+        model_config = SettingsConfigDict(env_prefix="SHOP_")
+
+        database_url: SecretStr
+
+    help = CommandLine(ShopSettings).environment_help()
+
+    assert "  SHOP_DATABASE_URL=(required)\n" in help
 
 
-def bootstrap(
-    settings: Settings,
-    *,
-    engine: AsyncEngine | None = None,
-    transport: AsyncAbstractEventstreamTransport | None = None,
-) -> Reviews:
-    """Build the service from its settings; pass a piece to use it instead."""
-    return Reviews.build(
-        settings, create_bus(), create_transport, engine=engine, transport=transport
-    )
+def test_settings_without_a_prefix_are_refused() -> None:
+    class NoPrefix(ServiceSettings):
+        pass
+
+    with pytest.raises(ValueError, match="NoPrefix names no env_prefix"):
+        CommandLine(NoPrefix)
+
+
+def test_the_help_gives_the_defaults_of_the_service() -> None:
+    help = command_line.environment_help()
+
+    assert "  INVENTORY_DATABASE_URL=sqlite+aiosqlite://\n" in help
+    assert "  INVENTORY_LOW_STOCK=5\n" in help
+    assert "  INVENTORY_API_KEYS={}\n" in help
+
+
+def test_the_settings_are_read_with_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INVENTORY_LOW_STOCK", "2")
+    monkeypatch.setenv("INVENTORY_LOG_FORMAT", "text")
+
+    settings = command_line.read_settings(command_line.argument_parser("p", ""))
+
+    assert (settings.low_stock, settings.log_format) == (2, "text")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "error"),
+    [
+        pytest.param(
+            "INVENTORY_LOW_STOCK",
+            "-1",
+            "INVENTORY_LOW_STOCK: Input should be greater than or equal to 0",
+            id="its own",
+        ),
+        pytest.param(
+            "INVENTORY_API_KEYS",
+            f'{{"{PASSWORD}": ["stock:write"]}}',
+            "INVENTORY_API_KEYS: String should match pattern '^[0-9a-f]{64}$'",
+            id="the chassis's",
+        ),
+        pytest.param(
+            "CELERY_BROKER_URL",
+            f"redis://:{PASSWORD}@localhost",
+            "unset CELERY_BROKER_URL: the service reads INVENTORY_BROKER_URL",
+            id="Celery's",
+        ),
+    ],
+)
+def test_a_wrong_variable_is_named_without_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    error: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SystemExit) as stopped:
+        command_line.read_settings(command_line.argument_parser("inventory", ""))
+
+    assert stopped.value.code == 2
+    printed = capsys.readouterr().err
+    assert printed.endswith(f"inventory: error: {error}\n")
+    assert PASSWORD not in printed

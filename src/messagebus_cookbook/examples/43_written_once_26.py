@@ -1,26 +1,23 @@
-"""The relay of a service: its arguments, its check, its run."""
+"""python -m reviews.relay: send the outbox of the reviews service to its stream."""
 
-import argparse
+from collections.abc import Sequence
 
-from service_chassis.settings import ServiceSettings
-from structured_logs.formatting import configure as configure_logs
-from tracing.provider import configure as configure_tracing
-from transactional_outbox import process
-
-# --check, and where to serve the relay's metrics.
-add_arguments = process.add_arguments
+from reviews.bootstrap import bootstrap
+from reviews.cli import argument_parser, read_settings
+from service_chassis import relay
 
 
-def run(
-    service: process.RelayingService,
-    arguments: argparse.Namespace,
-    settings: ServiceSettings,
-    *,
-    name: str,
-) -> int:
-    """Check the relay of the service ``name``, or run it until a signal."""
-    if arguments.check:
-        return process.check_reach(service, settings.relay_send_timeout)
-    configure_logs(settings.log_format)
-    configure_tracing(f"{name}-relay", settings.otlp_endpoint)
-    return process.run(service, arguments)
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argument_parser(
+        "python -m reviews.relay",
+        "Send the events that wait in the outbox of the reviews service to its\n"
+        "stream, until SIGTERM or SIGINT.",
+    )
+    relay.add_arguments(parser)
+    arguments = parser.parse_args(argv)
+    settings = read_settings(parser)
+    return relay.run(bootstrap(settings), arguments, settings, name="reviews")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
