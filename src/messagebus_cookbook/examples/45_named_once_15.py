@@ -1,0 +1,25 @@
+"""python -m reading_club.relay: send the outbox to the event stream."""
+
+from collections.abc import Sequence
+
+from reading_club.bootstrap import bootstrap
+from reading_club.cli import COMMAND_LINE
+from service_chassis import relay
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return relay.run_command(
+        argv,
+        COMMAND_LINE,
+        bootstrap,
+        prog="python -m reading_club.relay",
+        description=(
+            "Send the events that wait in the outbox to the event stream,\n"
+            "until SIGTERM or SIGINT."
+        ),
+        name="club",
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
