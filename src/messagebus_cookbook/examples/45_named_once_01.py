@@ -12,6 +12,7 @@ from messagebus import (
 )
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
+from typing_extensions import Self
 
 from service_chassis.settings import ServiceSettings
 from sql_database.engine import create_engine
@@ -40,14 +41,14 @@ class Service(Generic[TSettings, TUnitOfWork]):
 
     @classmethod
     def build(
-        cls: type[TService],
-        settings: ServiceSettings,
+        cls,
+        settings: TSettings,
         create_celery_app: Callable[[str, float], Celery],
         transport_type: Callable[[Celery], AsyncAbstractEventstreamTransport],
         *,
         engine: AsyncEngine | None = None,
         transport: AsyncAbstractEventstreamTransport | None = None,
-    ) -> TService:
+    ) -> Self:
         """The service on the database and the broker of its settings.
 
         Its transport is ``transport_type`` on the Celery app of its stream.
@@ -67,12 +68,16 @@ class Service(Generic[TSettings, TUnitOfWork]):
     @classmethod
     def create_bus(cls) -> AsyncMessageBus[TUnitOfWork]:
         """A new bus, with every handler of the service's package of handlers."""
+        if not hasattr(cls, "handlers"):
+            raise TypeError(f"{cls.__name__} names no handlers, the package to scan")
         bus: AsyncMessageBus[TUnitOfWork] = AsyncMessageBus()
         bus.scan(cls.handlers)
         return bus
 
     def relay(self) -> OutboxRelay:
         """A relay from the service's outbox to its stream, as its settings say."""
+        if not hasattr(self, "outbox"):
+            raise TypeError(f"{type(self).__name__} names no outbox, the table to send")
         return OutboxRelay(
             self.engine,
             self.outbox,

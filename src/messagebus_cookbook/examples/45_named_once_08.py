@@ -1,315 +1,234 @@
-import asyncio
 import contextlib
-import json
 import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+import queue
+from collections.abc import Iterator, Mapping
 from typing import Any
 from uuid import UUID
 
 import pytest
+from celery import Celery
 from celery.contrib.testing.worker import start_worker
+from kombu import Queue
 from lastuuid.dummies import uuidgen
-from messagebus import AsyncMessageBus
-from pydantic import SecretStr
-from sqlalchemy import URL, Table, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from messagebus import (
+    AsyncAbstractEventstreamTransport,
+    AsyncAbstractMessageStoreRepository,
+    AsyncEventstreamPublisher,
+    AsyncMessageBus,
+    Message,
+)
+from opentelemetry.sdk.trace import ReadableSpan
+from result import Err, Ok
 
-from after_commit.mail import AbstractMailer, Mail, SMTPMailer
-from idempotent_consumer.consumer import Consumer, Outcome
-from reading_club.adapters.eventstream import CeleryTransport, create_celery_app
-from reviews.adapters.orm import books, create_engine, dead_letters, inbox, metadata
-from reviews.adapters.uow import SQLUnitOfWork
-from reviews.bootstrap import Reviews
-from reviews.domain.messages import AddReview
-from reviews.service.consumer import create_consumer
-from reviews.service.handlers import AddReviewResult
-from reviews.service.unit_of_work import AbstractUnitOfWork
-from reviews.settings import Settings
-from reviews.worker import create_worker_app
-from tests.after_commit.smtp import Mailbox as SMTPMailbox
-from tests.after_commit.smtp import smtp_server
+from reading_club.adapters.eventstream import (
+    TASK_NAME,
+    create_celery_app,
+    subscription,
+)
+from reading_club.bootstrap import ReadingClub
+from reading_club.domain.messages import RegisterBookV2
+from reading_club.domain.model import Book
+from reading_club.service.repositories import (
+    AbstractBookRepository,
+    BookRepositoryError,
+    BookRepositoryOperationResult,
+    BookRepositoryResult,
+)
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+from tests.otlp import Collector, collecting
+from tests.spans import KeptSpans, trace_every_test
 
-PROJECT = Path(__file__).parents[2]
-# Envelopes of the stream, as the reading club publishes them: version 2
-# since chapter 17, and version 1 before, that may still wait in a queue.
-DOMAIN_DRIVEN_DESIGN_REGISTERED = {
-    "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e02",
-    "created_at": "2026-11-29T09:00:00+00:00",
-    "type": "book_registered_v2",
-    "payload": (
-        '{"id":"00000001-0000-0000-0000-000000000000",'
-        '"isbn":"9780321125217",'
-        '"title":"Domain Driven Design",'
-        '"authors":["Eric Evans"]}'
-    ),
-}
-DOMAIN_DRIVEN_DESIGN_REGISTERED_V1 = {
-    "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e01",
-    "created_at": "2026-11-29T09:00:00+00:00",
-    "type": "book_registered_v1",
-    "payload": (
-        '{"id":"00000001-0000-0000-0000-000000000000",'
-        '"isbn":"9780321125217",'
-        '"title":"Domain Driven Design",'
-        '"author":"Eric Evans"}'
-    ),
-}
+# PostgreSQL, Redis and RabbitMQ, started for the tests or given to them.
+pytest_plugins = ["tests.real_servers.plugin"]
 
-DOMAIN_DRIVEN_DESIGN_ID = UUID("00000001-0000-0000-0000-000000000000")
+# What the stream delivers: its metadata is an object, the rest text.
+Envelopes = queue.Queue[dict[str, Any]]
 
 
-def registered(number: int, envelope: dict[str, str]) -> dict[str, str]:
-    """The envelope of book ``number`` that the club registered: "Book 1"..."""
-    return {
-        **envelope,
-        "id": str(uuidgen(100 + number)),
-        "payload": json.dumps(
-            {
-                "id": str(uuidgen(number)),
-                "isbn": "9780321125217",
-                "title": f"Book {number}",
-                "authors": ["Eric Evans"],
-            }
-        ),
-    }
+class InMemoryBookRepository(AbstractBookRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.books: dict[UUID, Book] = {}
+
+    async def add(self, model: Book) -> BookRepositoryOperationResult:
+        if model.id in self.books or any(
+            known.isbn == model.isbn for known in self.books.values()
+        ):
+            return Err(BookRepositoryError.integrity_error)
+        self.books[model.id] = model
+        self.seen.append(model)
+        return Ok(None)
+
+    async def by_id(self, id: UUID) -> BookRepositoryResult:
+        if id not in self.books:
+            return Err(BookRepositoryError.not_found)
+        return Ok(self.books[id])
+
+
+class InMemoryEventstreamTransport(AsyncAbstractEventstreamTransport):
+    def __init__(self) -> None:
+        self.messages: list[Mapping[str, Any]] = []
+
+    async def send_message_serialized(self, message: Mapping[str, Any]) -> None:
+        self.messages.append(message)
+
+
+class StreamDown(Exception):
+    """The event stream did not take a message."""
+
+
+class FlakyEventstreamTransport(InMemoryEventstreamTransport):
+    """A stream that refuses the first ``failures`` messages, then keeps them."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def send_message_serialized(self, message: Mapping[str, Any]) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise StreamDown("the broker did not answer")
+        await super().send_message_serialized(message)
+
+
+class InMemoryMessageStore(AsyncAbstractMessageStoreRepository):
+    def __init__(self, publisher: AsyncEventstreamPublisher | None = None) -> None:
+        super().__init__(publisher)
+        self.messages: list[Message[Any]] = []
+
+    async def _add(self, message: Message[Any]) -> None:
+        self.messages.append(message)
+
+
+class InMemoryUnitOfWork(AbstractUnitOfWork):
+    def __init__(self, messagestore: AsyncAbstractMessageStoreRepository) -> None:
+        self.books: InMemoryBookRepository = InMemoryBookRepository()
+        self.committed_books: dict[UUID, Book] = {}
+        self.messagestore = messagestore
+
+    async def commit(self) -> None:
+        self.committed_books = dict(self.books.books)
+
+    async def rollback(self) -> None:
+        self.books.books = dict(self.committed_books)
 
 
 @pytest.fixture
-def envelope() -> dict[str, str]:
-    return dict(DOMAIN_DRIVEN_DESIGN_REGISTERED)
+def book_repository() -> InMemoryBookRepository:
+    return InMemoryBookRepository()
 
 
 @pytest.fixture
-def envelope_v1() -> dict[str, str]:
-    return dict(DOMAIN_DRIVEN_DESIGN_REGISTERED_V1)
+def book() -> Book:
+    return Book(
+        id=uuidgen(1),
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+        isbn="0-321-12521-5",
+    )
 
 
 @pytest.fixture
-def sqlite_reviews_database(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'reviews.db'}"
+def transport() -> InMemoryEventstreamTransport:
+    return InMemoryEventstreamTransport()
 
 
 @pytest.fixture
-def postgresql_reviews_database(postgresql_database: URL) -> str:
-    return postgresql_database.render_as_string(hide_password=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def reviews_database(request: pytest.FixtureRequest) -> str:
-    """The URL of a new, empty database, on each backend in turn."""
-    url: str = request.getfixturevalue(f"{request.param}_reviews_database")
-    return url
+def messagestore(transport: AsyncAbstractEventstreamTransport) -> InMemoryMessageStore:
+    return InMemoryMessageStore(publisher=AsyncEventstreamPublisher(transport))
 
 
 @pytest.fixture
-async def reviews_engine(reviews_database: str) -> AsyncIterator[AsyncEngine]:
-    """The engine of the reviews database, with its tables."""
-    engine = create_engine(reviews_database)
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield engine
-    await engine.dispose()
+def uow(messagestore: AsyncAbstractMessageStoreRepository) -> InMemoryUnitOfWork:
+    return InMemoryUnitOfWork(messagestore)
 
 
 @pytest.fixture
-def unit_of_work(reviews_engine: AsyncEngine) -> Callable[[], AbstractUnitOfWork]:
-    return lambda: SQLUnitOfWork(reviews_engine)
+def register_book_cmd() -> RegisterBookV2:
+    return RegisterBookV2(
+        id=uuidgen(1),
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+        isbn="0-321-12521-5",
+    )
 
 
 @pytest.fixture(scope="session")
-def reviews_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
-    return Reviews.create_bus()
-
-
-@pytest.fixture
-def consumer(
-    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-) -> Consumer[AbstractUnitOfWork]:
-    """The service's consumer, on the test's database."""
-    return create_consumer(reviews_bus, unit_of_work)
-
-
-@pytest.fixture
-async def known_book(
-    envelope: dict[str, str],
-    consumer: Consumer[AbstractUnitOfWork],
-) -> UUID:
-    """Domain Driven Design, which the service has heard of from the club."""
-    assert await consumer.consume(envelope) is Outcome.handled
-    return DOMAIN_DRIVEN_DESIGN_ID
-
-
-class KeptMails(AbstractMailer):
-    """A mailer that keeps what it sends: for the tests that read no mail."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[Mail] = []
-
-    async def send(self, mail: Mail) -> None:
-        self.sent.append(mail)
-
-
-class Mailbox(SMTPMailbox):
-    """The tests' SMTP server, with a mailer of the service that sends through it."""
-
-    def mailer(self, timeout: float = 2.0) -> SMTPMailer:
-        return SMTPMailer(
-            "127.0.0.1", self.port, "reviews@reading-club.example", timeout
-        )
-
-
-@pytest.fixture
-async def mailbox() -> AsyncIterator[Mailbox]:
-    async with smtp_server(Mailbox()) as mailbox:
-        yield mailbox
-
-
-@pytest.fixture
-async def refusing_mailbox() -> AsyncIterator[Mailbox]:
-    async with smtp_server(Mailbox(refuse=True)) as mailbox:
-        yield mailbox
-
-
-async def add(
-    review: AddReview,
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-    mailer: AbstractMailer | None = None,
-) -> AddReviewResult:
-    """Handle the command; commit what it did, or roll it back if refused."""
-    async with unit_of_work() as transaction:
-        result: AddReviewResult = await bus.handle(
-            review, transaction, mailer=KeptMails() if mailer is None else mailer
-        )
-        if result.is_ok():
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    return result
-
-
-async def rows(
-    engine: AsyncEngine, tables: Sequence[Table] = (books, inbox, dead_letters)
-) -> dict[str, list[dict[str, Any]]]:
-    """Every row of these tables of the service, by table."""
-    found = {}
-    async with engine.connect() as connection:
-        for table in tables:
-            result = await connection.execute(select(table))
-            found[table.name] = [dict(row._mapping) for row in result]
-    return found
-
-
-async def publish(broker_url: str, envelope: dict[str, str]) -> None:
-    """Send an envelope to the stream, as the club's relay does."""
-    await CeleryTransport(create_celery_app(broker_url)).send_message_serialized(
-        envelope
-    )
+def bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    return ReadingClub.create_bus()
 
 
 @contextlib.contextmanager
-def reviews_worker(database_url: str, broker_url: str) -> Iterator[None]:
-    """The reviews service's worker, in a thread, until the block ends."""
-    settings = Settings(
-        database_url=SecretStr(database_url), broker_url=SecretStr(broker_url)
-    )
-    app = create_worker_app(settings)
+def eventstream_worker(broker_url: str, name: str = "tests") -> Iterator[Envelopes]:
+    """A worker in a thread, on a queue of its own, that keeps what it gets."""
+    envelopes: Envelopes = queue.Queue()
+    app = create_celery_app(broker_url)
+    app.conf.task_queues = [subscription(name)]
+
+    @app.task(name=TASK_NAME, shared=False)
+    def eventstream(envelope: dict[str, str]) -> None:
+        envelopes.put(envelope)
+
     # On Redis, a worker waits for a message one second at a time, and
     # sees that the test is over only then: a tenth of a second will do.
     app.conf.broker_transport_options = {
         **app.conf.broker_transport_options,
         "polling_interval": 0.1,
     }
+    app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+        yield envelopes
 
 
-@dataclass
-class WorkerProcess:
-    """A reviews worker started as its own process, its output in a file."""
-
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text()
-
-    async def wait_for(self, text: str, timeout: float = 15, times: int = 1) -> str:
-        """The output, once it holds ``text``, ``times`` times."""
-        deadline = time.monotonic() + timeout
-        while (printed := self.output()).count(text) < times:
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                pytest.fail(f"not {times} {text!r} within {timeout} s in:\n{printed}")
-            await asyncio.sleep(0.1)
-        return printed
-
-    def stop(self, timeout: float = 10) -> int:
-        """SIGTERM to the worker, SIGKILL to it and its pool if need be.
-
-        The worker ends the tasks in flight, then stops its pool: its status.
-        """
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-            raise
-
-
-StartWorker = Callable[..., WorkerProcess]
+@pytest.fixture(scope="session", autouse=True)
+def traced() -> KeptSpans:
+    """Every test traces its work, as the processes do with an OTLP endpoint."""
+    return trace_every_test()
 
 
 @pytest.fixture
-def start_reviews_worker(tmp_path: Path) -> Iterator[StartWorker]:
-    """Start ``python -m reviews.worker`` on the test's servers.
+def spans(traced: KeptSpans) -> Iterator[list[ReadableSpan]]:
+    """The spans that end during the test, in the order they end."""
+    with traced.kept() as spans:
+        yield spans
 
-    ``start_reviews_worker(database_url, broker_url, module=...)`` starts
-    another module that runs the worker, with the arguments that follow;
-    ``environment`` adds variables to the worker's.
-    """
-    workers: list[WorkerProcess] = []
 
-    def start(
-        database_url: str,
-        broker_url: str,
-        *arguments: str,
-        module: str = "reviews.worker",
-        environment: Mapping[str, str] | None = None,
-    ) -> WorkerProcess:
-        variables = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith("REVIEWS_")
-        }
-        variables["REVIEWS_DATABASE_URL"] = database_url
-        variables["REVIEWS_BROKER_URL"] = broker_url
-        variables.update(environment or {})
-        log = tmp_path / f"worker-{len(workers) + 1}.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", module, *arguments],
-                cwd=PROJECT,
-                env=variables,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                # A group of its own: the worker and its pool stop together.
-                start_new_session=True,
-            )
-        worker = WorkerProcess(process, log)
-        workers.append(worker)
-        return worker
+@pytest.fixture
+def collector() -> Iterator[Collector]:
+    """An OTLP collector for the processes a test starts: what they export."""
+    with collecting() as collector:
+        yield collector
 
-    yield start
-    for worker in workers:
-        if worker.process.poll() is None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.stop()
+
+@pytest.fixture(autouse=True)
+def no_reading_club_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests never read the club's settings: hide READING_CLUB_* from them."""
+    for name in list(os.environ):
+        if name.startswith("READING_CLUB_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def no_celery_broker_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Celery prefers CELERY_BROKER_URL to the URL it is given: unset it."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+
+
+@pytest.fixture
+def rabbitmq_url(rabbitmq_server: str) -> Iterator[str]:
+    """RabbitMQ's URL; the queues of the club and the service go after the test."""
+    yield rabbitmq_server
+    with Celery(broker=rabbitmq_server).connection_for_write() as connection:
+        for queue in ("reading_club", "reviews"):
+            Queue(queue)(connection.default_channel).delete()
+
+
+@pytest.fixture
+def celery_app(broker_url: str) -> Celery:
+    return create_celery_app(broker_url)
+
+
+@pytest.fixture
+def received(broker_url: str) -> Iterator[Envelopes]:
+    with eventstream_worker(broker_url) as envelopes:
+        yield envelopes

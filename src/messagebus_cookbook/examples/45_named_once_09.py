@@ -1,177 +1,315 @@
-from collections.abc import Callable
-from datetime import datetime, timezone
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
-from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
-from messagebus.domain.model.ids import MessageId
-from sqlalchemy.exc import DBAPIError
+from celery.contrib.testing.worker import start_worker
+from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus
+from pydantic import SecretStr
+from sqlalchemy import URL, Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from after_commit.mail import AbstractMailer, Mail, SMTPMailer
 from idempotent_consumer.consumer import Consumer, Outcome
-from reviews.adapters.orm import create_engine, metadata
+from reading_club.adapters.eventstream import CeleryTransport, create_celery_app
+from reviews.adapters.orm import books, create_engine, dead_letters, inbox, metadata
 from reviews.adapters.uow import SQLUnitOfWork
 from reviews.bootstrap import Reviews
-from reviews.domain.messages import BookRegistered
-from reviews.service.consumer import READER, create_consumer
+from reviews.domain.messages import AddReview
+from reviews.service.consumer import create_consumer
+from reviews.service.handlers import AddReviewResult
 from reviews.service.unit_of_work import AbstractUnitOfWork
-from tests.reviews.conftest import rows
+from reviews.settings import Settings
+from reviews.worker import create_worker_app
+from tests.after_commit.smtp import Mailbox as SMTPMailbox
+from tests.after_commit.smtp import smtp_server
+
+PROJECT = Path(__file__).parents[2]
+# Envelopes of the stream, as the reading club publishes them: version 2
+# since chapter 17, and version 1 before, that may still wait in a queue.
+DOMAIN_DRIVEN_DESIGN_REGISTERED = {
+    "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e02",
+    "created_at": "2026-11-29T09:00:00+00:00",
+    "type": "book_registered_v2",
+    "payload": (
+        '{"id":"00000001-0000-0000-0000-000000000000",'
+        '"isbn":"9780321125217",'
+        '"title":"Domain Driven Design",'
+        '"authors":["Eric Evans"]}'
+    ),
+}
+DOMAIN_DRIVEN_DESIGN_REGISTERED_V1 = {
+    "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e01",
+    "created_at": "2026-11-29T09:00:00+00:00",
+    "type": "book_registered_v1",
+    "payload": (
+        '{"id":"00000001-0000-0000-0000-000000000000",'
+        '"isbn":"9780321125217",'
+        '"title":"Domain Driven Design",'
+        '"author":"Eric Evans"}'
+    ),
+}
 
 DOMAIN_DRIVEN_DESIGN_ID = UUID("00000001-0000-0000-0000-000000000000")
 
 
-async def test_a_registered_book_can_be_reviewed(
+def registered(number: int, envelope: dict[str, str]) -> dict[str, str]:
+    """The envelope of book ``number`` that the club registered: "Book 1"..."""
+    return {
+        **envelope,
+        "id": str(uuidgen(100 + number)),
+        "payload": json.dumps(
+            {
+                "id": str(uuidgen(number)),
+                "isbn": "9780321125217",
+                "title": f"Book {number}",
+                "authors": ["Eric Evans"],
+            }
+        ),
+    }
+
+
+@pytest.fixture
+def envelope() -> dict[str, str]:
+    return dict(DOMAIN_DRIVEN_DESIGN_REGISTERED)
+
+
+@pytest.fixture
+def envelope_v1() -> dict[str, str]:
+    return dict(DOMAIN_DRIVEN_DESIGN_REGISTERED_V1)
+
+
+@pytest.fixture
+def sqlite_reviews_database(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'reviews.db'}"
+
+
+@pytest.fixture
+def postgresql_reviews_database(postgresql_database: URL) -> str:
+    return postgresql_database.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def reviews_database(request: pytest.FixtureRequest) -> str:
+    """The URL of a new, empty database, on each backend in turn."""
+    url: str = request.getfixturevalue(f"{request.param}_reviews_database")
+    return url
+
+
+@pytest.fixture
+async def reviews_engine(reviews_database: str) -> AsyncIterator[AsyncEngine]:
+    """The engine of the reviews database, with its tables."""
+    engine = create_engine(reviews_database)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def unit_of_work(reviews_engine: AsyncEngine) -> Callable[[], AbstractUnitOfWork]:
+    return lambda: SQLUnitOfWork(reviews_engine)
+
+
+@pytest.fixture(scope="session")
+def reviews_bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    return Reviews.create_bus()
+
+
+@pytest.fixture
+def consumer(
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+) -> Consumer[AbstractUnitOfWork]:
+    """The service's consumer, on the test's database."""
+    return create_consumer(reviews_bus, unit_of_work)
+
+
+@pytest.fixture
+async def known_book(
     envelope: dict[str, str],
     consumer: Consumer[AbstractUnitOfWork],
-    reviews_engine: AsyncEngine,
-) -> None:
-    outcome = await consumer.consume(envelope)
-
-    assert outcome is Outcome.handled
-    found = await rows(reviews_engine)
-    assert found["books"] == [
-        {"id": DOMAIN_DRIVEN_DESIGN_ID, "title": "Domain Driven Design"}
-    ]
-    assert [row["message_id"] for row in found["inbox"]] == [UUID(envelope["id"])]
+) -> UUID:
+    """Domain Driven Design, which the service has heard of from the club."""
+    assert await consumer.consume(envelope) is Outcome.handled
+    return DOMAIN_DRIVEN_DESIGN_ID
 
 
-async def test_an_envelope_of_version_1_is_read_as_version_2(
-    envelope_v1: dict[str, str],
-    consumer: Consumer[AbstractUnitOfWork],
-    reviews_engine: AsyncEngine,
-) -> None:
-    outcome = await consumer.consume(envelope_v1)
+class KeptMails(AbstractMailer):
+    """A mailer that keeps what it sends: for the tests that read no mail."""
 
-    assert outcome is Outcome.handled
-    found = await rows(reviews_engine)
-    assert found["books"] == [
-        {"id": DOMAIN_DRIVEN_DESIGN_ID, "title": "Domain Driven Design"}
-    ]
-    [received] = found["inbox"]
-    assert received["type"] == "book_registered_v1"
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[Mail] = []
+
+    async def send(self, mail: Mail) -> None:
+        self.sent.append(mail)
 
 
-def test_version_1_is_upcast_to_version_2(envelope_v1: dict[str, str]) -> None:
-    type, event = READER.read(envelope_v1)
+class Mailbox(SMTPMailbox):
+    """The tests' SMTP server, with a mailer of the service that sends through it."""
 
-    assert type == "book_registered_v1"
-    assert event == BookRegistered(
-        message_id=MessageId(UUID(envelope_v1["id"])),
-        created_at=datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc),
-        id=DOMAIN_DRIVEN_DESIGN_ID,
-        isbn="9780321125217",
-        title="Domain Driven Design",
-        authors=["Eric Evans"],
+    def mailer(self, timeout: float = 2.0) -> SMTPMailer:
+        return SMTPMailer(
+            "127.0.0.1", self.port, "reviews@reading-club.example", timeout
+        )
+
+
+@pytest.fixture
+async def mailbox() -> AsyncIterator[Mailbox]:
+    async with smtp_server(Mailbox()) as mailbox:
+        yield mailbox
+
+
+@pytest.fixture
+async def refusing_mailbox() -> AsyncIterator[Mailbox]:
+    async with smtp_server(Mailbox(refuse=True)) as mailbox:
+        yield mailbox
+
+
+async def add(
+    review: AddReview,
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    mailer: AbstractMailer | None = None,
+) -> AddReviewResult:
+    """Handle the command; commit what it did, or roll it back if refused."""
+    async with unit_of_work() as transaction:
+        result: AddReviewResult = await bus.handle(
+            review, transaction, mailer=KeptMails() if mailer is None else mailer
+        )
+        if result.is_ok():
+            await transaction.commit()
+        else:
+            await transaction.rollback()
+    return result
+
+
+async def rows(
+    engine: AsyncEngine, tables: Sequence[Table] = (books, inbox, dead_letters)
+) -> dict[str, list[dict[str, Any]]]:
+    """Every row of these tables of the service, by table."""
+    found = {}
+    async with engine.connect() as connection:
+        for table in tables:
+            result = await connection.execute(select(table))
+            found[table.name] = [dict(row._mapping) for row in result]
+    return found
+
+
+async def publish(broker_url: str, envelope: dict[str, str]) -> None:
+    """Send an envelope to the stream, as the club's relay does."""
+    await CeleryTransport(create_celery_app(broker_url)).send_message_serialized(
+        envelope
     )
 
 
-async def test_the_same_envelope_twice_has_one_effect(
-    envelope: dict[str, str],
-    consumer: Consumer[AbstractUnitOfWork],
-    reviews_engine: AsyncEngine,
-) -> None:
-    first = await consumer.consume(envelope)
-    second = await consumer.consume(envelope)
-
-    assert (first, second) == (Outcome.handled, Outcome.duplicate)
-    found = await rows(reviews_engine)
-    assert len(found["books"]) == 1
-    assert len(found["inbox"]) == 1
-
-
-@pytest.mark.parametrize(
-    ("change", "error"),
-    [
-        pytest.param(
-            {"type": "book_borrowed_v1"},
-            "unknown type 'book_borrowed_v1': "
-            "the service reads book_registered_v1, book_registered_v2",
-            id="unknown type",
-        ),
-        pytest.param(
-            {"payload": '{"id":"00000001-0000-0000-0000-000000000000"}'},
-            "book_registered_v2 does not validate: ValidationError: "
-            "3 validation errors for BookRegistered",
-            id="payload with the id only",
-        ),
-        pytest.param(
-            {"payload": "Domain Driven Design"},
-            "book_registered_v2 does not validate: JSONDecodeError: ",
-            id="payload that is not JSON",
-        ),
-        pytest.param(
-            {
-                "type": "book_registered_v1",
-                "payload": '{"id":"00000001-0000-0000-0000-000000000000",'
-                '"isbn":"9780321125217","title":"Domain Driven Design"}',
-            },
-            "book_registered_v1 does not validate: KeyError: 'author'",
-            id="version 1 without its author",
-        ),
-    ],
-)
-async def test_an_unreadable_envelope_is_kept_as_a_dead_letter(
-    envelope: dict[str, str],
-    change: dict[str, str],
-    error: str,
-    consumer: Consumer[AbstractUnitOfWork],
-    reviews_engine: AsyncEngine,
-) -> None:
-    poison = {**envelope, **change}
-
-    outcome = await consumer.consume(poison)
-
-    assert outcome is Outcome.dead_lettered
-    found = await rows(reviews_engine)
-    [dead_letter] = found["dead_letters"]
-    assert dead_letter["envelope"] == poison
-    assert dead_letter["error"].startswith(error)
-    assert (found["books"], found["inbox"]) == ([], [])
+@contextlib.contextmanager
+def reviews_worker(database_url: str, broker_url: str) -> Iterator[None]:
+    """The reviews service's worker, in a thread, until the block ends."""
+    settings = Settings(
+        database_url=SecretStr(database_url), broker_url=SecretStr(broker_url)
+    )
+    app = create_worker_app(settings)
+    # On Redis, a worker waits for a message one second at a time, and
+    # sees that the test is over only then: a tenth of a second will do.
+    app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options,
+        "polling_interval": 0.1,
+    }
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
 
 
-async def test_a_failed_handler_leaves_no_inbox_record(
-    envelope: dict[str, str],
-    consumer: Consumer[AbstractUnitOfWork],
-    unit_of_work: Callable[[], AbstractUnitOfWork],
-    reviews_engine: AsyncEngine,
-) -> None:
-    async def fail(
-        event: BookRegistered,
-        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
-    ) -> None:
-        raise RuntimeError("the handler failed")
+@dataclass
+class WorkerProcess:
+    """A reviews worker started as its own process, its output in a file."""
 
-    failing_bus = Reviews.create_bus()
-    failing_bus.add_listener(BookRegistered, fail)
+    process: subprocess.Popen[bytes]
+    log: Path
 
-    with pytest.raises(RuntimeError):
-        await create_consumer(failing_bus, unit_of_work).consume(envelope)
-    assert await rows(reviews_engine) == {"books": [], "inbox": [], "dead_letters": []}
-    # Delivered again, the envelope has its effect.
-    assert await consumer.consume(envelope) is Outcome.handled
+    def output(self) -> str:
+        return self.log.read_text()
+
+    async def wait_for(self, text: str, timeout: float = 15, times: int = 1) -> str:
+        """The output, once it holds ``text``, ``times`` times."""
+        deadline = time.monotonic() + timeout
+        while (printed := self.output()).count(text) < times:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail(f"not {times} {text!r} within {timeout} s in:\n{printed}")
+            await asyncio.sleep(0.1)
+        return printed
+
+    def stop(self, timeout: float = 10) -> int:
+        """SIGTERM to the worker, SIGKILL to it and its pool if need be.
+
+        The worker ends the tasks in flight, then stops its pool: its status.
+        """
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            raise
 
 
-async def test_an_envelope_waits_for_a_database_that_is_down(
-    envelope: dict[str, str],
-    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
-    tmp_path: Path,
-) -> None:
-    # The database is down: its folder does not exist yet.
-    folder = tmp_path / "reviews"
-    engine = create_engine(f"sqlite+aiosqlite:///{folder / 'reviews.db'}")
-    consumer = create_consumer(reviews_bus, lambda: SQLUnitOfWork(engine))
+StartWorker = Callable[..., WorkerProcess]
 
-    with pytest.raises(DBAPIError):
-        await consumer.consume(envelope)
-    # It is back: the same envelope, delivered again, has its effect once.
-    folder.mkdir()
-    async with engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    outcome = await consumer.consume(envelope)
-    found: dict[str, list[dict[str, Any]]] = await rows(engine)
-    await engine.dispose()
 
-    assert outcome is Outcome.handled
-    assert len(found["books"]) == 1
+@pytest.fixture
+def start_reviews_worker(tmp_path: Path) -> Iterator[StartWorker]:
+    """Start ``python -m reviews.worker`` on the test's servers.
+
+    ``start_reviews_worker(database_url, broker_url, module=...)`` starts
+    another module that runs the worker, with the arguments that follow;
+    ``environment`` adds variables to the worker's.
+    """
+    workers: list[WorkerProcess] = []
+
+    def start(
+        database_url: str,
+        broker_url: str,
+        *arguments: str,
+        module: str = "reviews.worker",
+        environment: Mapping[str, str] | None = None,
+    ) -> WorkerProcess:
+        variables = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith("REVIEWS_")
+        }
+        variables["REVIEWS_DATABASE_URL"] = database_url
+        variables["REVIEWS_BROKER_URL"] = broker_url
+        variables.update(environment or {})
+        log = tmp_path / f"worker-{len(workers) + 1}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", module, *arguments],
+                cwd=PROJECT,
+                env=variables,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                # A group of its own: the worker and its pool stop together.
+                start_new_session=True,
+            )
+        worker = WorkerProcess(process, log)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.process.poll() is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.stop()

@@ -1,143 +1,177 @@
-"""Safe retries: a request sent again with its ``Idempotency-Key`` gets its answer.
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from uuid import UUID
 
-``answer_once`` handles a write in one transaction: it replays the response
-kept for the key, if any; otherwise it runs the effect and keeps the
-response in the transaction of the effect. The same key sent with another
-request is refused with 422. A key is kept as its client's (``client_key``):
-the key a client chose never meets another client's.
-"""
+import pytest
+from messagebus import AsyncMessageBus, AsyncUnitOfWorkTransaction
+from messagebus.domain.model.ids import MessageId
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-import hashlib
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Annotated, Any
+from idempotent_consumer.consumer import Consumer, Outcome
+from reviews.adapters.orm import create_engine, metadata
+from reviews.adapters.uow import SQLUnitOfWork
+from reviews.bootstrap import Reviews
+from reviews.domain.messages import BookRegistered
+from reviews.service.consumer import READER, create_consumer
+from reviews.service.unit_of_work import AbstractUnitOfWork
+from tests.reviews.conftest import rows
 
-from fastapi import Header, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from messagebus import AsyncAbstractUnitOfWork
-from starlette.exceptions import HTTPException
-
-from http_edges.kept_responses import KeptResponse, KeyTaken
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="a key of the client's choosing, unique per request: the "
-        "same request sent again with it gets the first response",
-    ),
-]
+DOMAIN_DRIVEN_DESIGN_ID = UUID("00000001-0000-0000-0000-000000000000")
 
 
-def created_responses(what: str) -> dict[int | str, dict[str, Any]]:
-    """The 201 of a route that creates ``what``, with the headers it answers."""
-    return {
-        201: {
-            "headers": {
-                "Location": {"description": f"the URL of the new {what}"},
-                "Idempotent-Replayed": {
-                    "description": "true when the answer is a kept one"
-                },
-            }
-        }
-    }
+async def test_a_registered_book_can_be_reviewed(
+    envelope: dict[str, str],
+    consumer: Consumer[AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    outcome = await consumer.consume(envelope)
+
+    assert outcome is Outcome.handled
+    found = await rows(reviews_engine)
+    assert found["books"] == [
+        {"id": DOMAIN_DRIVEN_DESIGN_ID, "title": "Domain Driven Design"}
+    ]
+    assert [row["message_id"] for row in found["inbox"]] == [UUID(envelope["id"])]
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What a write answers once its effect is committed."""
+async def test_an_envelope_of_version_1_is_read_as_version_2(
+    envelope_v1: dict[str, str],
+    consumer: Consumer[AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    outcome = await consumer.consume(envelope_v1)
 
-    status_code: int
-    body: Any
-    location: str | None = None
-
-
-def client_key(request: Request, key: str | None) -> str | None:
-    """``key``, as the client that sent it owns it: two clients may choose one key."""
-    if key is None:
-        return None
-    client = getattr(request.state, "client", "anyone")
-    return hashlib.sha256(f"{client}\n{key}".encode()).hexdigest()
-
-
-async def fingerprint(request: Request) -> str:
-    """The SHA-256 of the request's method, path and body."""
-    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
-    digest.update(await request.body())
-    return digest.hexdigest()
+    assert outcome is Outcome.handled
+    found = await rows(reviews_engine)
+    assert found["books"] == [
+        {"id": DOMAIN_DRIVEN_DESIGN_ID, "title": "Domain Driven Design"}
+    ]
+    [received] = found["inbox"]
+    assert received["type"] == "book_registered_v1"
 
 
-def respond(answer: Answer | KeptResponse, replayed: bool = False) -> JSONResponse:
-    headers = {"Location": answer.location} if answer.location else {}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
+def test_version_1_is_upcast_to_version_2(envelope_v1: dict[str, str]) -> None:
+    type, event = READER.read(envelope_v1)
+
+    assert type == "book_registered_v1"
+    assert event == BookRegistered(
+        message_id=MessageId(UUID(envelope_v1["id"])),
+        created_at=datetime(2026, 11, 29, 9, 0, tzinfo=timezone.utc),
+        id=DOMAIN_DRIVEN_DESIGN_ID,
+        isbn="9780321125217",
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+    )
 
 
-def replay(kept: KeptResponse, fingerprint: str) -> JSONResponse:
-    """The kept response again, if it answered the same request."""
-    if kept.fingerprint != fingerprint:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "idempotency_key_reused",
-                    "loc": ("header", "Idempotency-Key"),
-                    "msg": "this key was sent with another request before",
-                }
-            ]
-        )
-    return respond(kept, replayed=True)
+async def test_the_same_envelope_twice_has_one_effect(
+    envelope: dict[str, str],
+    consumer: Consumer[AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    first = await consumer.consume(envelope)
+    second = await consumer.consume(envelope)
+
+    assert (first, second) == (Outcome.handled, Outcome.duplicate)
+    found = await rows(reviews_engine)
+    assert len(found["books"]) == 1
+    assert len(found["inbox"]) == 1
 
 
-async def answer_once(
-    request: Request,
-    idempotency_key: str | None,
-    unit_of_work: Callable[[], AsyncAbstractUnitOfWork[Any, Any, Any]],
-    effect: Callable[[Any], Awaitable[Answer]],
-) -> JSONResponse:
-    """Run ``effect`` in a transaction and answer, or replay the kept answer.
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        pytest.param(
+            {"type": "book_borrowed_v1"},
+            "unknown type 'book_borrowed_v1': "
+            "the service reads book_registered_v1, book_registered_v2",
+            id="unknown type",
+        ),
+        pytest.param(
+            {"payload": '{"id":"00000001-0000-0000-0000-000000000000"}'},
+            "book_registered_v2 does not validate: ValidationError: "
+            "3 validation errors for BookRegistered",
+            id="payload with the id only",
+        ),
+        pytest.param(
+            {"payload": "Domain Driven Design"},
+            "book_registered_v2 does not validate: JSONDecodeError: ",
+            id="payload that is not JSON",
+        ),
+        pytest.param(
+            {
+                "type": "book_registered_v1",
+                "payload": '{"id":"00000001-0000-0000-0000-000000000000",'
+                '"isbn":"9780321125217","title":"Domain Driven Design"}',
+            },
+            "book_registered_v1 does not validate: KeyError: 'author'",
+            id="version 1 without its author",
+        ),
+    ],
+)
+async def test_an_unreadable_envelope_is_kept_as_a_dead_letter(
+    envelope: dict[str, str],
+    change: dict[str, str],
+    error: str,
+    consumer: Consumer[AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    poison = {**envelope, **change}
 
-    ``request`` sent again with its ``idempotency_key`` gets the answer kept
-    the first time. ``effect`` gets the transaction, and raises
-    ``HTTPException`` to refuse: its transaction is rolled back. The unit of
-    work has ``responses``.
-    """
-    key = client_key(request, idempotency_key)
-    sent = await fingerprint(request)
-    refusal: HTTPException | KeyTaken
-    async with unit_of_work() as transaction:
-        kept = None if key is None else await transaction.responses.find(key)
-        if kept is not None:
-            await transaction.rollback()
-            return replay(kept, sent)
-        try:
-            answer = await effect(transaction)
-            if key is not None:
-                await transaction.responses.keep(
-                    KeptResponse(
-                        key,
-                        sent,
-                        answer.status_code,
-                        answer.body,
-                        answer.location,
-                    )
-                )
-        except (HTTPException, KeyTaken) as error:
-            await transaction.rollback()
-            refusal = error
-        else:
-            await transaction.commit()
-            return respond(answer)
-    if key is not None:
-        # The same request, sent twice at once, may have been answered
-        # meanwhile: its twin then failed on what the first one wrote.
-        async with unit_of_work() as transaction:
-            kept = await transaction.responses.find(key)
-            await transaction.rollback()
-        if kept is not None:
-            return replay(kept, sent)
-    raise refusal
+    outcome = await consumer.consume(poison)
+
+    assert outcome is Outcome.dead_lettered
+    found = await rows(reviews_engine)
+    [dead_letter] = found["dead_letters"]
+    assert dead_letter["envelope"] == poison
+    assert dead_letter["error"].startswith(error)
+    assert (found["books"], found["inbox"]) == ([], [])
+
+
+async def test_a_failed_handler_leaves_no_inbox_record(
+    envelope: dict[str, str],
+    consumer: Consumer[AbstractUnitOfWork],
+    unit_of_work: Callable[[], AbstractUnitOfWork],
+    reviews_engine: AsyncEngine,
+) -> None:
+    async def fail(
+        event: BookRegistered,
+        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
+    ) -> None:
+        raise RuntimeError("the handler failed")
+
+    failing_bus = Reviews.create_bus()
+    failing_bus.add_listener(BookRegistered, fail)
+
+    with pytest.raises(RuntimeError):
+        await create_consumer(failing_bus, unit_of_work).consume(envelope)
+    assert await rows(reviews_engine) == {"books": [], "inbox": [], "dead_letters": []}
+    # Delivered again, the envelope has its effect.
+    assert await consumer.consume(envelope) is Outcome.handled
+
+
+async def test_an_envelope_waits_for_a_database_that_is_down(
+    envelope: dict[str, str],
+    reviews_bus: AsyncMessageBus[AbstractUnitOfWork],
+    tmp_path: Path,
+) -> None:
+    # The database is down: its folder does not exist yet.
+    folder = tmp_path / "reviews"
+    engine = create_engine(f"sqlite+aiosqlite:///{folder / 'reviews.db'}")
+    consumer = create_consumer(reviews_bus, lambda: SQLUnitOfWork(engine))
+
+    with pytest.raises(DBAPIError):
+        await consumer.consume(envelope)
+    # It is back: the same envelope, delivered again, has its effect once.
+    folder.mkdir()
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    outcome = await consumer.consume(envelope)
+    found: dict[str, list[dict[str, Any]]] = await rows(engine)
+    await engine.dispose()
+
+    assert outcome is Outcome.handled
+    assert len(found["books"]) == 1

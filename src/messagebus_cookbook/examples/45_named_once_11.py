@@ -1,124 +1,144 @@
-"""The HTTP API of a service: what every API has around its routes."""
+"""Safe retries: a request sent again with its ``Idempotency-Key`` gets its answer.
 
-import argparse
-import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
-from typing import Any
+``answer_once`` handles a write in one transaction: it replays the response
+kept for the key, if any; otherwise it runs the effect and keeps the
+response in the transaction of the effect. The same key sent with another
+request is refused with 422. A key is kept as its client's (``client_key``):
+the key a client chose never meets another client's.
+"""
 
-from fastapi import APIRouter, FastAPI, Request
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from http_edges.auth import ApiKeys
-from http_edges.errors import install_error_handlers
-from http_edges.health import database_check, install_checks
-from http_edges.health import router as health_router
-from http_edges.limits import LimitBodySize
-from http_edges.server import add_arguments as add_server_arguments
-from http_edges.server import serve as serve_api
-from service_chassis.cli import CommandLine
-from service_chassis.service import Service, TService, TSettings
-from structured_logs.formatting import configure
-from structured_logs.http import CorrelationIds
-from tracing.provider import configure as configure_tracing
-from tracing.provider import flush as flush_spans
+from fastapi import Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from messagebus import AsyncAbstractUnitOfWork
+from starlette.exceptions import HTTPException
 
+from http_edges.kept_responses import KeptResponse, KeyTaken
 
-def create_api(
-    service: Service[Any, Any], router: APIRouter, *, title: str, max_body_size: int
-) -> FastAPI:
-    """The API of ``router`` and the health checks; ``service`` is closed at its end."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await service.close()
-        # uvicorn ends the process by its signal, without exit handlers.
-        flush_spans()
-
-    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
-    app.add_middleware(LimitBodySize, max_bytes=max_body_size)
-    # Added last, run first: every line of a request carries its id.
-    app.add_middleware(CorrelationIds)
-    app.state.service = service
-    app.state.api_keys = ApiKeys(service.settings.api_keys)
-    install_checks(app, {"database": database_check(service.engine)})
-    # Liveness and readiness, beside the API's own routes; a 405 on any of
-    # them names the methods of its path.
-    app.include_router(router)
-    app.include_router(health_router)
-    install_error_handlers(app, router, health_router)
-    # A span for each request, the health checks' aside: the trace's root.
-    # Not one for each message of the ASGI protocol under it.
-    FastAPIInstrumentor.instrument_app(
-        app, excluded_urls="/health/", exclude_spans=["receive", "send"]
-    )
-    return app
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="a key of the client's choosing, unique per request: the "
+        "same request sent again with it gets the first response",
+    ),
+]
 
 
-def service_of(kind: type[TService]) -> Callable[[Request], TService]:
-    """The dependency that gives a route the service the API was created with.
+def created_responses(what: str) -> dict[int | str, dict[str, Any]]:
+    """The 201 of a route that creates ``what``, with the headers it answers."""
+    return {
+        201: {
+            "headers": {
+                "Location": {"description": f"the URL of the new {what}"},
+                "Idempotent-Replayed": {
+                    "description": "true when the answer is a kept one"
+                },
+            }
+        }
+    }
 
-    A service names it with its own type, as
-    ``Club = Annotated[ReadingClub, Depends(service_of(ReadingClub))]``.
+
+@dataclass(frozen=True)
+class Answer:
+    """What a write answers once its effect is committed."""
+
+    status_code: int
+    body: Any
+    location: str | None = None
+
+
+def client_key(request: Request, key: str | None) -> str | None:
+    """``key``, as the client that sent it owns it: two clients may choose one key."""
+    if key is None:
+        return None
+    client = getattr(request.state, "client", "anyone")
+    return hashlib.sha256(f"{client}\n{key}".encode()).hexdigest()
+
+
+async def fingerprint(request: Request) -> str:
+    """The SHA-256 of the request's method, path and body."""
+    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
+    digest.update(await request.body())
+    return digest.hexdigest()
+
+
+def respond(answer: Answer | KeptResponse, replayed: bool = False) -> JSONResponse:
+    headers = {"Location": answer.location} if answer.location else {}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
+
+
+def replay(kept: KeptResponse, fingerprint: str) -> JSONResponse:
+    """The kept response again, if it answered the same request."""
+    if kept.fingerprint != fingerprint:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "idempotency_key_reused",
+                    "loc": ("header", "Idempotency-Key"),
+                    "msg": "this key was sent with another request before",
+                }
+            ]
+        )
+    return respond(kept, replayed=True)
+
+
+async def answer_once(
+    request: Request,
+    idempotency_key: str | None,
+    unit_of_work: Callable[[], AsyncAbstractUnitOfWork[Any, Any, Any]],
+    effect: Callable[[Any], Awaitable[Answer]],
+) -> JSONResponse:
+    """Run ``effect`` in a transaction and answer, or replay the kept answer.
+
+    ``request`` sent again with its ``idempotency_key`` gets the answer kept
+    the first time. ``effect`` gets the transaction, and raises
+    ``HTTPException`` to refuse: its transaction is rolled back. The unit of
+    work has ``responses``.
     """
-
-    def service(request: Request) -> TService:
-        found = request.app.state.service
-        if not isinstance(found, kind):
-            served = type(found).__name__
-            raise TypeError(f"the API serves {served}, not {kind.__name__}")
-        return found
-
-    return service
-
-
-def app_for(
-    settings: TSettings,
-    bootstrap: Callable[[TSettings], TService],
-    create_app: Callable[[TService], FastAPI],
-    *,
-    name: str,
-) -> FastAPI:
-    """The API of the service built from ``settings``, with logs and traces.
-
-    uvicorn calls a service's factory of it in the process, or in each of
-    its workers: processes of their own, which share no connection, and
-    count apart.
-    """
-    configure(settings.log_format)
-    configure_tracing(f"{name}-web", settings.otlp_endpoint)
-    return create_app(bootstrap(settings))
-
-
-def serve(
-    app_factory: str,
-    arguments: argparse.Namespace,
-    settings: TSettings,
-    bootstrap: Callable[[TSettings], Service[TSettings, Any]],
-) -> int:
-    """Serve the API that ``app_factory`` makes, once the service builds."""
-    configure(settings.log_format)
-    # Built once here first: a service that cannot be built stops the
-    # command, where uvicorn would start each failing worker again and again.
-    asyncio.run(bootstrap(settings).close())
-    return serve_api(app_factory, arguments)
-
-
-def run_command(
-    argv: Sequence[str] | None,
-    command_line: CommandLine[TSettings],
-    bootstrap: Callable[[TSettings], Service[TSettings, Any]],
-    *,
-    prog: str,
-    description: str,
-    app_factory: str,
-    port: int,
-) -> int:
-    """The main of a service's web process: its arguments, its settings, its API."""
-    parser = command_line.argument_parser(prog, description)
-    add_server_arguments(parser, port=port)
-    arguments = parser.parse_args(argv)
-    # Read here first: a wrong setting stops the command, with its message.
-    settings = command_line.read_settings(parser)
-    return serve(app_factory, arguments, settings, bootstrap)
+    key = client_key(request, idempotency_key)
+    # Only a request with a key is ever compared with another.
+    sent = "" if key is None else await fingerprint(request)
+    refusal: HTTPException | KeyTaken
+    async with unit_of_work() as transaction:
+        kept = None if key is None else await transaction.responses.find(key)
+        if kept is not None:
+            await transaction.rollback()
+            return replay(kept, sent)
+        try:
+            answer = await effect(transaction)
+            if key is not None:
+                await transaction.responses.keep(
+                    KeptResponse(
+                        key,
+                        sent,
+                        answer.status_code,
+                        answer.body,
+                        answer.location,
+                    )
+                )
+        except (HTTPException, KeyTaken) as error:
+            await transaction.rollback()
+            refusal = error
+        else:
+            await transaction.commit()
+            return respond(answer)
+    if key is not None:
+        # The same request, sent twice at once, may have been answered
+        # meanwhile: its twin then failed on what the first one wrote.
+        async with unit_of_work() as transaction:
+            kept = await transaction.responses.find(key)
+            await transaction.rollback()
+        if kept is not None:
+            return replay(kept, sent)
+    raise refusal

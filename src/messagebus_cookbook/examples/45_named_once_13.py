@@ -1,179 +1,114 @@
-"""python -m reading_club.web: the HTTP API of the club."""
+"""The HTTP API of a service: what every API has around its routes."""
 
-from collections.abc import Sequence
-from typing import Annotated
-from uuid import UUID
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
-from messagebus import AsyncUnitOfWorkTransaction
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import APIRouter, FastAPI, Request
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from http_edges.auth import AUTH_RESPONSES, require
-from http_edges.errors import (
-    READ_RESPONSES,
-    WRITE_RESPONSES,
-    Refusal,
-)
-from http_edges.idempotency import (
-    Answer,
-    IdempotencyKey,
-    answer_once,
-    created_responses,
-)
-from http_edges.text import OneLine
-from reading_club.bootstrap import ReadingClub, bootstrap
-from reading_club.cli import COMMAND_LINE
-from reading_club.domain.isbn import normalize_isbn
-from reading_club.domain.messages import RegisterBookV2
-from reading_club.service.repositories import (
-    BookRepositoryOperationResult,
-    BookRepositoryResult,
-)
-from reading_club.service.unit_of_work import AbstractUnitOfWork
-from reading_club.settings import Settings
-from service_chassis.web import app_for, create_api, run_command, service_of
-from structured_logs.context import annotate
-
-# Bytes of a request's body: the largest book takes 52 KB, even with each
-# character escaped as \uXXXX.
-MAX_BODY_SIZE = 64 * 1024
-
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), OneLine
-]
-AuthorName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), OneLine
-]
-# ASCII digits only, as the contract says; the check digit, which no
-# pattern can say, is checked next.
-IsbnAsSent = Annotated[
-    str,
-    StringConstraints(pattern=r"^[0-9Xx -]{10,17}$"),
-    AfterValidator(normalize_isbn),
-]
+from http_edges.auth import ApiKeys
+from http_edges.errors import install_error_handlers
+from http_edges.health import database_check, install_checks
+from http_edges.health import router as health_router
+from http_edges.limits import LimitBodySize
+from http_edges.server import add_arguments as add_server_arguments
+from http_edges.server import serve as serve_api
+from service_chassis.cli import CommandLine
+from service_chassis.service import Service, TService, TSettings
+from structured_logs.formatting import configure
+from structured_logs.http import CorrelationIds
+from tracing.provider import configure as configure_tracing
+from tracing.provider import flush as flush_spans
 
 
-class NewBook(BaseModel):
-    """A book to register."""
+def create_api(
+    service: Service[Any, Any], router: APIRouter, *, title: str, max_body_size: int
+) -> FastAPI:
+    """The API of ``router`` and the health checks; ``service`` is closed at its end."""
 
-    model_config = ConfigDict(extra="forbid")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await service.close()
+        # uvicorn ends the process by its signal, without exit handlers.
+        flush_spans()
 
-    title: Title = Field(examples=["Domain Driven Design"])
-    authors: list[AuthorName] = Field(
-        min_length=1, max_length=20, examples=[["Eric Evans"]]
+    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
+    app.add_middleware(LimitBodySize, max_bytes=max_body_size)
+    # Added last, run first: every line of a request carries its id.
+    app.add_middleware(CorrelationIds)
+    app.state.service = service
+    app.state.api_keys = ApiKeys(service.settings.api_keys)
+    install_checks(app, {"database": database_check(service.engine)})
+    # Liveness and readiness, beside the API's own routes; a 405 on any of
+    # them names the methods of its path.
+    app.include_router(router)
+    app.include_router(health_router)
+    install_error_handlers(app, router, health_router)
+    # A span for each request, the health checks' aside: the trace's root.
+    # Not one for each message of the ASGI protocol under it.
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="/health/", exclude_spans=["receive", "send"]
     )
-    isbn: IsbnAsSent = Field(
-        description="an ISBN-10 or ISBN-13, with or without hyphens or spaces",
-        examples=["0-321-12521-5"],
-    )
+    return app
 
 
-class RegisteredBook(BaseModel):
-    """The id of the book the club registered."""
+def service_of(kind: type[TService]) -> Callable[[Request], TService]:
+    """The dependency that gives a route the service the API was created with.
 
-    id: UUID
+    A service names it with its own type, as
+    ``Club = Annotated[ReadingClub, Depends(service_of(ReadingClub))]``.
+    """
 
+    def service(request: Request) -> TService:
+        found = request.app.state.service
+        if not isinstance(found, kind):
+            served = type(found).__name__
+            raise TypeError(f"the API serves {served}, not {kind.__name__}")
+        return found
 
-class BookDetails(BaseModel):
-    """A book of the club."""
-
-    id: UUID
-    title: str
-    authors: list[str]
-    isbn: str = Field(description="the ISBN-13, in digits")
-
-
-Club = Annotated[ReadingClub, Depends(service_of(ReadingClub))]
-router = APIRouter()
+    return service
 
 
-@router.post(
-    "/books",
-    status_code=201,
-    response_model=RegisteredBook,
-    dependencies=[require("books:write")],
-    responses={
-        **created_responses("book"),
-        409: {"model": Refusal, "description": "ISBN already registered"},
-        **WRITE_RESPONSES,
-        **AUTH_RESPONSES,
-    },
-)
-async def register_book(
-    new_book: NewBook,
-    club: Club,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    """Register a book; its ``book_registered`` event waits in the outbox."""
-    command = RegisterBookV2(
-        title=new_book.title, authors=new_book.authors, isbn=new_book.isbn
-    )
+def app_for(
+    settings: TSettings,
+    bootstrap: Callable[[TSettings], TService],
+    create_app: Callable[[TService], FastAPI],
+    *,
+    name: str,
+) -> FastAPI:
+    """The API of the service built from ``settings``, with logs and traces.
 
-    async def register(
-        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
-    ) -> Answer:
-        result: BookRepositoryOperationResult = await club.bus.handle(
-            command, transaction
-        )
-        if result.is_err():
-            raise HTTPException(409, f"the ISBN {new_book.isbn} is already registered")
-        # Named once registered: a refused request changed no book.
-        annotate(aggregate_id=str(command.id))
-        return Answer(
-            201,
-            RegisteredBook(id=command.id).model_dump(mode="json"),
-            location=str(request.url_for("read_book", id=command.id)),
-        )
-
-    return await answer_once(request, idempotency_key, club.unit_of_work, register)
+    uvicorn calls a service's factory of it in the process, or in each of
+    its workers: processes of their own, which share no connection, and
+    count apart.
+    """
+    configure(settings.log_format)
+    configure_tracing(f"{name}-web", settings.otlp_endpoint)
+    return create_app(bootstrap(settings))
 
 
-@router.get(
-    "/books/{id}",
-    responses={
-        404: {"model": Refusal, "description": "No book with this id"},
-        **READ_RESPONSES,
-    },
-)
-async def read_book(id: UUID, club: Club) -> BookDetails:
-    """The book of this id."""
-    async with club.unit_of_work() as transaction:
-        result: BookRepositoryResult = await transaction.books.by_id(id)
-        await transaction.rollback()
-    if result.is_err():
-        raise HTTPException(404, f"no book has the id {id}")
-    book = result.unwrap()
-    return BookDetails(
-        id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
-    )
-
-
-def create_app(club: ReadingClub) -> FastAPI:
-    """The HTTP API of ``club``; the club is closed when the server stops."""
-    return create_api(club, router, title="Reading club", max_body_size=MAX_BODY_SIZE)
-
-
-APP_FACTORY = "reading_club.web:app_from_environment"
-
-
-def app_from_environment() -> FastAPI:
-    """The API of the club, as the environment sets it: for uvicorn."""
-    return app_for(Settings(), bootstrap, create_app, name="club")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run_command(
-        argv,
-        COMMAND_LINE,
-        bootstrap,
-        prog="python -m reading_club.web",
-        description="Serve the HTTP API of the club, until SIGTERM or SIGINT.",
-        app_factory=APP_FACTORY,
-        port=8000,
-    )
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run_command(
+    argv: Sequence[str] | None,
+    command_line: CommandLine[TSettings],
+    bootstrap: Callable[[TSettings], Service[TSettings, Any]],
+    *,
+    prog: str,
+    description: str,
+    app_factory: str,
+    port: int,
+) -> int:
+    """The main of a service's web process: its arguments, its settings, its API."""
+    parser = command_line.argument_parser(prog, description)
+    add_server_arguments(parser, port=port)
+    arguments = parser.parse_args(argv)
+    # Read here first: a wrong setting stops the command, with its message.
+    settings = command_line.read_settings(parser)
+    configure(settings.log_format)
+    # Built once here first: a service that cannot be built stops the
+    # command, where uvicorn would start each failing worker again and again.
+    service = command_line.build(parser, bootstrap, settings)
+    asyncio.run(service.close())
+    return serve_api(app_factory, arguments)

@@ -1,196 +1,47 @@
-"""python -m reviews.web: the HTTP API of the reviews service."""
+"""The relay of a service: its arguments, its check, its run."""
 
-from collections.abc import Sequence
-from typing import Annotated
-from uuid import UUID
+import argparse
+from collections.abc import Callable, Sequence
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
-from messagebus import AsyncUnitOfWorkTransaction
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
+from service_chassis.cli import CommandLine
+from service_chassis.service import TSettings
+from service_chassis.settings import ServiceSettings
+from structured_logs.formatting import configure as configure_logs
+from tracing.provider import configure as configure_tracing
+from transactional_outbox import process
 
-from http_edges.auth import AUTH_RESPONSES, require
-from http_edges.errors import (
-    READ_RESPONSES,
-    WRITE_RESPONSES,
-    Refusal,
-)
-from http_edges.idempotency import (
-    Answer,
-    IdempotencyKey,
-    answer_once,
-    created_responses,
-)
-from http_edges.text import OneLine, Paragraphs
-from reviews.adapters.queries import review_of, review_summary
-from reviews.bootstrap import Reviews, bootstrap
-from reviews.cli import COMMAND_LINE
-from reviews.domain.messages import AddReview, Reviewer, ReviewText
-from reviews.service.handlers import AddReviewResult
-from reviews.service.read_model import ReviewSummary
-from reviews.service.unit_of_work import AbstractUnitOfWork
-from reviews.settings import Settings
-from service_chassis.web import app_for, create_api, run_command, service_of
-from structured_logs.context import annotate
-
-# Bytes of a request's body: the largest review takes 122 KB, even with
-# each character escaped as \uXXXX.
-MAX_BODY_SIZE = 128 * 1024
+# --check, and where to serve the relay's metrics.
+add_arguments = process.add_arguments
 
 
-class NewReview(BaseModel):
-    """A review of a book."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    reviewer: Annotated[Reviewer, OneLine] = Field(examples=["Alice"])
-    # Strict: true, "5" and 5.0 are not ratings.
-    rating: StrictInt = Field(ge=1, le=5, examples=[5])
-    text: Annotated[ReviewText, Paragraphs] = Field(
-        examples=["The book that named the patterns."]
-    )
-    reviewer_email: EmailStr | None = Field(
-        default=None,
-        description="the reviewer is told there once the review counts, a few "
-        "times a day at most",
-        examples=["alice@example.com"],
-    )
+def run(
+    service: process.RelayingService,
+    arguments: argparse.Namespace,
+    settings: ServiceSettings,
+    *,
+    name: str,
+) -> int:
+    """Check the relay of the service ``name``, or run it until a signal."""
+    if arguments.check:
+        return process.check_reach(service, settings.relay_send_timeout)
+    configure_logs(settings.log_format)
+    configure_tracing(f"{name}-relay", settings.otlp_endpoint)
+    return process.run(service, arguments)
 
 
-class AddedReview(BaseModel):
-    """The id of the review the service added."""
-
-    id: UUID
-
-
-class ReviewDetails(BaseModel):
-    """A review of a book."""
-
-    id: UUID
-    book_id: UUID
-    reviewer: str
-    rating: int
-    text: str
-
-
-ReviewsService = Annotated[Reviews, Depends(service_of(Reviews))]
-router = APIRouter()
-
-
-@router.post(
-    "/books/{book_id}/reviews",
-    status_code=201,
-    response_model=AddedReview,
-    dependencies=[require("reviews:write")],
-    responses={
-        **created_responses("review"),
-        404: {"model": Refusal, "description": "No book with this id"},
-        **WRITE_RESPONSES,
-        **AUTH_RESPONSES,
-    },
-)
-async def add_review(
-    book_id: UUID,
-    new_review: NewReview,
-    reviews: ReviewsService,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    """Review a book; its ``book_reviewed`` event waits in the outbox."""
-    command = AddReview(
-        book_id=book_id,
-        reviewer=new_review.reviewer,
-        rating=new_review.rating,
-        text=new_review.text,
-        reviewer_email=new_review.reviewer_email,
-    )
-
-    async def add(
-        transaction: AsyncUnitOfWorkTransaction[AbstractUnitOfWork],
-    ) -> Answer:
-        result: AddReviewResult = await reviews.bus.handle(
-            command, transaction, mailer=reviews.mailer()
-        )
-        if result.is_err():
-            raise unknown_book(book_id)
-        # Named once added: a refused request changed no review.
-        annotate(aggregate_id=str(command.id))
-        return Answer(
-            201,
-            AddedReview(id=command.id).model_dump(mode="json"),
-            location=str(
-                request.url_for("read_review", book_id=book_id, review_id=command.id)
-            ),
-        )
-
-    return await answer_once(request, idempotency_key, reviews.unit_of_work, add)
-
-
-@router.get(
-    "/books/{book_id}/reviews",
-    responses={
-        404: {"model": Refusal, "description": "No book with this id"},
-        **READ_RESPONSES,
-    },
-)
-async def summarize_reviews(book_id: UUID, reviews: ReviewsService) -> ReviewSummary:
-    """The number of reviews of a book, their average rating, the newest ones."""
-    summary = await review_summary(reviews.engine, book_id)
-    if summary is None:
-        raise unknown_book(book_id)
-    return summary
-
-
-@router.get(
-    "/books/{book_id}/reviews/{review_id}",
-    responses={
-        404: {"model": Refusal, "description": "No review of this book with this id"},
-        **READ_RESPONSES,
-    },
-)
-async def read_review(
-    book_id: UUID, review_id: UUID, reviews: ReviewsService
-) -> ReviewDetails:
-    """The review of this id."""
-    review = await review_of(reviews.engine, book_id, review_id)
-    if review is None:
-        raise HTTPException(404, f"the book {book_id} has no review {review_id}")
-    return ReviewDetails.model_validate(review, from_attributes=True)
-
-
-def unknown_book(book_id: UUID) -> HTTPException:
-    # The club's events reach the service a moment after the club has
-    # committed them: a book registered just now may be unknown here yet.
-    return HTTPException(
-        404,
-        f"no book has the id {book_id}, or the reviews service has not heard of it yet",
-    )
-
-
-def create_app(reviews: Reviews) -> FastAPI:
-    """The HTTP API of the service; it is closed when the server stops."""
-    return create_api(reviews, router, title="Reviews", max_body_size=MAX_BODY_SIZE)
-
-
-APP_FACTORY = "reviews.web:app_from_environment"
-
-
-def app_from_environment() -> FastAPI:
-    """The API of the reviews service, as the environment sets it: for uvicorn."""
-    return app_for(Settings(), bootstrap, create_app, name="reviews")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    return run_command(
-        argv,
-        COMMAND_LINE,
-        bootstrap,
-        prog="python -m reviews.web",
-        description="Serve the reviews service's HTTP API, until SIGTERM or SIGINT.",
-        app_factory=APP_FACTORY,
-        port=8001,
-    )
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def run_command(
+    argv: Sequence[str] | None,
+    command_line: CommandLine[TSettings],
+    bootstrap: Callable[[TSettings], process.RelayingService],
+    *,
+    prog: str,
+    description: str,
+    name: str,
+) -> int:
+    """The main of the relay of the service ``name``: its arguments, its settings."""
+    parser = command_line.argument_parser(prog, description)
+    add_arguments(parser)
+    arguments = parser.parse_args(argv)
+    settings = command_line.read_settings(parser)
+    service = command_line.build(parser, bootstrap, settings)
+    return run(service, arguments, settings, name=name)

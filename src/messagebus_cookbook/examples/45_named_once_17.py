@@ -1,20 +1,25 @@
-"""The inventory's handlers: what its bus finds in their package."""
+"""python -m reading_club.relay: send the outbox to the event stream."""
 
-from typing import Any
+from collections.abc import Sequence
 
-from messagebus import AsyncUnitOfWorkTransaction, Command, Metadata, async_listen
-
-
-class CountStock(Command):
-    """Count the items of a SKU on its shelves."""
-
-    sku: str
-    items: int
-    metadata: Metadata = Metadata(name="count_stock", schema_version=1)
+from reading_club.bootstrap import bootstrap
+from reading_club.cli import COMMAND_LINE
+from service_chassis import relay
 
 
-@async_listen  # type: ignore[type-var]
-async def count_stock(
-    command: CountStock, transaction: AsyncUnitOfWorkTransaction[Any]
-) -> int:
-    return command.items
+def main(argv: Sequence[str] | None = None) -> int:
+    return relay.run_command(
+        argv,
+        COMMAND_LINE,
+        bootstrap,
+        prog="python -m reading_club.relay",
+        description=(
+            "Send the events that wait in the outbox to the event stream,\n"
+            "until SIGTERM or SIGINT."
+        ),
+        name="club",
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

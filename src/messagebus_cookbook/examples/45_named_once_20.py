@@ -1,189 +1,93 @@
-"""A relay on the chassis: its check, and what it sets up before it runs."""
+"""An inventory service on the chassis: its settings, its objects, three routes."""
 
-import argparse
-import asyncio
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-import pytest
-from pydantic import SecretStr
+from fastapi import APIRouter, Depends
+from messagebus import AsyncAbstractEventstreamTransport
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy import MetaData
+from sqlalchemy.pool import StaticPool
 
-from service_chassis import relay
-from service_chassis.cli import CommandLine
-from tests.service_chassis.inventory import (
-    Inventory,
-    InventorySettings,
-    bootstrap,
-    metadata,
-)
-from transactional_outbox import process
+from http_edges.auth import require
+from http_edges.idempotency import created_responses
+from service_chassis.service import Service
+from service_chassis.settings import ServiceSettings
+from service_chassis.web import service_of
+from sql_database.engine import create_engine
+from transactional_outbox.table import outbox_table
+
+metadata = MetaData()
+
+
+class InventorySettings(ServiceSettings):
+    """What the inventory reads from ``INVENTORY_*`` variables."""
+
+    model_config = SettingsConfigDict(env_prefix="INVENTORY_", frozen=True)
+
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite+aiosqlite://"),
+        description="the database of the inventory",
+    )
+    low_stock: int = Field(
+        default=5, ge=0, description="items left when a SKU is low on stock"
+    )
+
+
+class KeptEnvelopes(AsyncAbstractEventstreamTransport):
+    """A stream that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[Mapping[str, Any]] = []
+
+    async def send_message_serialized(self, message: Mapping[str, Any]) -> None:
+        self.sent.append(message)
 
 
 @dataclass(frozen=True)
-class InventoryOfASilentBroker(Inventory):
-    async def ping_broker(self) -> str | None:
-        await asyncio.sleep(60)
-        return None
+class Inventory(Service[InventorySettings, Any]):
+    """The inventory's objects; it notes each time it is closed."""
+
+    handlers = "tests.service_chassis.handlers"
+    outbox = outbox_table(metadata, "inventory_outbox")
+
+    closes: list[str] = field(default_factory=list)
+
+    async def close(self) -> None:
+        await super().close()
+        self.closes.append("closed")
 
 
-def relaying_inventory(
-    folder: Path,
-    *,
-    tables: bool,
-    kind: type[Inventory] = Inventory,
-    send_timeout: float = 2.5,
-) -> Inventory:
-    settings = InventorySettings(
-        database_url=SecretStr(f"sqlite+aiosqlite:///{folder / 'stock.db'}"),
-        log_format="text",
-        otlp_endpoint="http://traces.test",
-        relay_send_timeout=send_timeout,
+def bootstrap(settings: InventorySettings) -> Inventory:
+    """The inventory, on an in-memory database unless its settings say otherwise."""
+    engine = create_engine(
+        settings.database_url.get_secret_value(), poolclass=StaticPool
     )
-    inventory = bootstrap(settings)
-    if tables:
-
-        async def create_tables() -> None:
-            async with inventory.engine.begin() as connection:
-                await connection.run_sync(metadata.create_all)
-            await inventory.engine.dispose()
-
-        asyncio.run(create_tables())
-    return kind(
-        inventory.settings, inventory.engine, inventory.bus, inventory.transport
-    )
+    return Inventory(settings, engine, Inventory.create_bus(), KeptEnvelopes())
 
 
-@pytest.fixture(autouse=True)
-def noted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What the relay sets up for its whole process, noted instead of done."""
-    noted: list[str] = []
-    monkeypatch.setattr(
-        relay, "configure_logs", lambda format: noted.append(f"logs {format}")
-    )
-    monkeypatch.setattr(
-        relay,
-        "configure_tracing",
-        lambda name, endpoint: noted.append(f"traces of {name} to {endpoint}"),
-    )
-    return noted
+router = APIRouter()
 
 
-def parsed(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    relay.add_arguments(parser)
-    return parser.parse_args(argv)
+@router.post(
+    "/skus/{sku}/counts", status_code=201, responses=created_responses("count")
+)
+async def count(sku: str, items: list[int]) -> dict[str, int]:
+    """The items counted on each shelf of a SKU, added up."""
+    return {sku: sum(items)}
 
 
-def test_the_check_reaches_the_database_and_the_broker_and_sets_up_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], noted: list[str]
-) -> None:
-    inventory = relaying_inventory(tmp_path, tables=True)
-
-    status = relay.run(inventory, parsed("--check"), inventory.settings, name="stock")
-
-    assert status == 0
-    assert capsys.readouterr().out == "database: ok, 0 row(s) pending\nbroker: ok\n"
-    assert noted == []
-    assert inventory.closes == ["closed"]
+@router.post("/skus/{sku}/write-offs", dependencies=[require("stock:write")])
+async def write_off(sku: str, items: int) -> dict[str, int]:
+    """Items of a SKU written off, for a key with the right to."""
+    return {sku: -items}
 
 
-def test_the_check_fails_on_a_database_without_its_outbox(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    inventory = relaying_inventory(tmp_path, tables=False)
-
-    status = relay.run(inventory, parsed("--check"), inventory.settings, name="stock")
-
-    assert status == 1
-    assert "database: unreachable" in capsys.readouterr().out
-
-
-def test_the_check_waits_for_the_broker_as_long_as_the_settings_say(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    inventory = relaying_inventory(
-        tmp_path, tables=True, kind=InventoryOfASilentBroker, send_timeout=0.2
-    )
-
-    status = relay.run(inventory, parsed("--check"), inventory.settings, name="stock")
-
-    assert status == 1
-    assert capsys.readouterr().out.splitlines() == [
-        "database: ok, 0 row(s) pending",
-        "broker: unreachable: no answer within 0.2 s",
-    ]
-
-
-def test_the_relay_runs_once_its_logs_and_traces_are_set_up(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, noted: list[str]
-) -> None:
-    inventory = relaying_inventory(tmp_path, tables=True)
-
-    def run(service: process.RelayingService, arguments: argparse.Namespace) -> int:
-        noted.append(f"relay, metrics on port {arguments.metrics_port}")
-        return 0
-
-    monkeypatch.setattr(process, "run", run)
-
-    status = relay.run(
-        inventory, parsed("--metrics-port", "9464"), inventory.settings, name="stock"
-    )
-
-    assert status == 0
-    assert noted == [
-        "logs text",
-        "traces of stock-relay to http://traces.test",
-        "relay, metrics on port 9464",
-    ]
-
-
-def test_the_command_runs_the_relay_of_the_service_its_settings_build(
-    monkeypatch: pytest.MonkeyPatch, noted: list[str]
-) -> None:
-    def run(
-        service: process.RelayingService,
-        arguments: argparse.Namespace,
-        settings: InventorySettings,
-        *,
-        name: str,
-    ) -> int:
-        noted.append(f"{name} relay, check {arguments.check}")
-        noted.append(f"send timeout {settings.relay_send_timeout}")
-        return 0
-
-    monkeypatch.setattr(relay, "run", run)
-    monkeypatch.setenv("INVENTORY_RELAY_SEND_TIMEOUT", "2.5")
-
-    status = relay.run_command(
-        ["--check"],
-        CommandLine(InventorySettings),
-        bootstrap,
-        prog="inventory-relay",
-        description="Send the inventory's outbox.",
-        name="stock",
-    )
-
-    assert status == 0
-    assert noted == ["stock relay, check True", "send timeout 2.5"]
-
-
-def test_the_command_stops_on_a_wrong_setting_before_it_builds(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def build(settings: InventorySettings) -> Inventory:
-        raise AssertionError("built on a wrong setting")
-
-    monkeypatch.setenv("INVENTORY_RELAY_BATCH_SIZE", "0")
-
-    with pytest.raises(SystemExit) as stopped:
-        relay.run_command(
-            [],
-            CommandLine(InventorySettings),
-            build,
-            prog="inventory-relay",
-            description="Send the inventory's outbox.",
-            name="stock",
-        )
-
-    assert stopped.value.code == 2
-    assert "INVENTORY_RELAY_BATCH_SIZE" in capsys.readouterr().err
+@router.get("/low-stock")
+async def low_stock(
+    inventory: Annotated[Inventory, Depends(service_of(Inventory))],
+) -> dict[str, int]:
+    """The items left when a SKU is low on stock, as the inventory is set."""
+    return {"low_stock": inventory.settings.low_stock}
