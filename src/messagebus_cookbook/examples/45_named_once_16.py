@@ -10,11 +10,7 @@ from messagebus import AsyncUnitOfWorkTransaction
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
 from http_edges.auth import AUTH_RESPONSES, require
-from http_edges.errors import (
-    READ_RESPONSES,
-    WRITE_RESPONSES,
-    Refusal,
-)
+from http_edges.errors import READ_RESPONSES, WRITE_RESPONSES, Refusal
 from http_edges.idempotency import (
     Answer,
     IdempotencyKey,
