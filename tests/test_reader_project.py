@@ -1,6 +1,7 @@
 """Preparing the reader's project: fast, and loud when it fails."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from messagebus_cookbook.reader_project import (
     PreparationFailed,
     ReaderProject,
+    bundled_wheels,
     run_uv,
     uv_arguments,
 )
@@ -73,3 +75,26 @@ def test_uv_runs_from_its_cache_and_goes_online_only_when_that_fails(
     missing, calls = fake_uv(tmp_path, offline_works=False)
     assert run_uv([str(missing)], cwd=tmp_path, env=env).returncode == 0
     assert calls.read_text() == "offline=1\noffline=no\n"
+
+
+def test_the_venv_has_the_pip_of_python_m_venv_and_needs_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An index that cannot answer: the seed must come from the wheels alone.
+    monkeypatch.setenv("UV_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    project = ReaderProject(tmp_path / "reader")
+
+    project.ensure_venv()
+
+    listed = subprocess.run(
+        [project.python, "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    bundled = {
+        "==".join(wheel.name.split("-")[:2]).lower() for wheel in bundled_wheels()
+    }
+    assert bundled, "this Python bundles no wheels for ensurepip"
+    assert set(listed.lower().split()) == bundled

@@ -18,6 +18,7 @@ only builds and installs the project itself.
 from __future__ import annotations
 
 import contextlib
+import ensurepip
 import os
 import re
 import shlex
@@ -102,6 +103,15 @@ def uv_arguments(command: str) -> list[str] | None:
     if any(word in {"&&", "||", ";", "|"} for word in arguments):
         return None
     return arguments
+
+
+def bundled_wheels() -> list[Path]:
+    """The wheels ``python -m venv`` installs in a new venv: ensurepip's own.
+
+    A venv seeded with them has the pip a reader's ``python -m venv`` gives,
+    and needs no index, nor any cache that may lack them.
+    """
+    return sorted(Path(ensurepip.__file__).with_name("_bundled").glob("*.whl"))
 
 
 def run_uv(
@@ -254,9 +264,15 @@ class ReaderProject:
         uv = uv_executable()
         env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
         self.root.mkdir(exist_ok=True)
-        if uv:  # the same venv as `python -m venv`, in a tenth of the time
-            seed = [uv, "venv", "--quiet", "--seed", "--python", sys.executable]
-            if run_uv([*seed, str(self.venv)], cwd=self.root, env=env).returncode == 0:
+        wheels = bundled_wheels()
+        if uv and wheels:  # the same venv as `python -m venv`, in a tenth of the time
+            create = [uv, "venv", "--quiet", "--python", sys.executable, str(self.venv)]
+            seed = [uv, "pip", "install", "--quiet", "--no-deps"]
+            seed += ["--python", str(self.venv / "bin" / "python"), *map(str, wheels)]
+            if all(
+                run_uv(command, cwd=self.root, env=env).returncode == 0
+                for command in (create, seed)
+            ):
                 return
             shutil.rmtree(self.venv, ignore_errors=True)
         command = [sys.executable, "-m", "venv", str(self.venv)]
