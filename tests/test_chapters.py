@@ -1,6 +1,15 @@
 from pathlib import Path
 
-from messagebus_cookbook.chapters import Book, Console, Include, read_chapter
+import pytest
+
+from messagebus_cookbook.chapters import (
+    BadMove,
+    Book,
+    Console,
+    Include,
+    read_chapter,
+)
+from messagebus_cookbook.reader_project import export
 from tests.conftest import Writer
 
 INCLUDE = "../src/messagebus_cookbook/examples"
@@ -352,3 +361,95 @@ def test_a_file_removed_after_the_green_suite_needs_another_run(
     )
     assert chapter.written_after_whole_suite() == ["src/a.py"]
     assert not chapter.ends_with_whole_suite()
+
+
+def moving_book(write_chapter: Writer, write_example: Writer, console: str) -> Book:
+    """Chapter 1 writes src/club/a.py and src/club/b.py; chapter 2 runs
+    ``console``, then writes a new version of src/adapters/a.py."""
+    write_example("01_books_01.py", "a = 1\n")
+    write_example("01_books_02.py", "b = 1\n")
+    write_example("02_moved_01.py", "a = 2\n")
+    write_chapter(
+        "01-books.rst",
+        f"""
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/club/a.py
+
+        .. literalinclude:: {INCLUDE}/01_books_02.py
+           :caption: src/club/b.py
+        """,
+    )
+    path = write_chapter(
+        "02-moved.rst",
+        ".. code-block:: console\n\n"
+        + "".join(f"   {line}\n" for line in console.splitlines())
+        + f"""
+.. literalinclude:: {INCLUDE}/02_moved_01.py
+   :caption: src/adapters/a.py
+""",
+    )
+    return Book(path.parents[1])
+
+
+def test_a_folder_moved_with_mv_keeps_its_files_and_their_versions(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    book = moving_book(
+        write_chapter,
+        write_example,
+        "$ mv src/club src/adapters\n$ pytest -q\n1 passed in 0.01s",
+    )
+
+    assert sorted(book.files_after(2)) == ["src/adapters/a.py", "src/adapters/b.py"]
+    assert book.files_after(2)["src/adapters/b.py"].text == "b = 1\n"
+    assert book.files_after(2)["src/adapters/a.py"].text == "a = 2\n"
+    (moved,) = book.chapter(2).includes
+    previous = book.previous_version(moved)
+    assert previous is not None
+    assert previous.example.name == "01_books_01.py"
+    # The suite ran before the last file was written: not the project as left.
+    assert not book.chapter(2).ends_with_whole_suite()
+
+
+def test_a_file_moved_with_mv_is_exported_at_its_new_path(
+    tmp_path: Path, write_chapter: Writer, write_example: Writer
+) -> None:
+    book = moving_book(
+        write_chapter, write_example, "$ mv src/club/b.py src/adapters/b.py"
+    )
+
+    assert export(book, 2, tmp_path / "out") == [
+        "src/adapters/a.py",
+        "src/adapters/b.py",
+        "src/club/a.py",
+    ]
+    assert (tmp_path / "out" / "src" / "adapters" / "b.py").read_text() == "b = 1\n"
+    assert not (tmp_path / "out" / "src" / "club" / "b.py").exists()
+    (written,) = book.chapter(2).includes
+    # src/adapters/a.py is new: src/club/a.py stayed where it was.
+    assert book.previous_version(written) is None
+
+
+@pytest.mark.parametrize(
+    ("console", "error"),
+    [
+        (
+            "$ mv src/nothing src/adapters",
+            "02-moved.rst:1: mv src/nothing src/adapters: "
+            "the reader has no src/nothing to move",
+        ),
+        (
+            "$ mv src/club/a.py src/club/b.py",
+            "02-moved.rst:1: mv src/club/a.py src/club/b.py: the reader already "
+            "has src/club/b.py; name the whole new path, where nothing is",
+        ),
+    ],
+)
+def test_a_move_the_book_cannot_follow_names_the_chapter_and_the_command(
+    write_chapter: Writer, write_example: Writer, console: str, error: str
+) -> None:
+    book = moving_book(write_chapter, write_example, console)
+
+    with pytest.raises(BadMove) as failed:
+        book.files_after(2)
+    assert str(failed.value) == f"cookbook/{error}"

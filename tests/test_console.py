@@ -202,3 +202,24 @@ def test_rm_of_named_files_says_which_files_it_removes() -> None:
     # Options and patterns name no file the book can follow: not a removal.
     for line in ("rm -r src/club", "rm src/*.py", "pytest -q", "rmdir src"):
         assert Command(line, "").removes == (), line
+
+
+def test_mv_of_a_path_to_another_says_what_goes_where() -> None:
+    assert Command("mv src/club/uow_sqla src/club/adapters", "").moves == (
+        "src/club/uow_sqla",
+        "src/club/adapters",
+    )
+    assert Command("git mv tests/a.py tests/unit/a.py", "").moves == (
+        "tests/a.py",
+        "tests/unit/a.py",
+    )
+    # Options, patterns, a folder to move into or several sources: the book
+    # could not tell the new path of each file.
+    for line in (
+        "mv -f src/a.py src/b.py",
+        "mv src/*.py src/club",
+        "mv src/a.py src/club/",
+        "mv src/a.py src/b.py src/club",
+        "mv src/a.py",
+    ):
+        assert Command(line, "").moves is None, line

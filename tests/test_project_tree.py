@@ -41,6 +41,32 @@ def test_statuses_say_what_each_chapter_did(
     assert set(statuses(book, 1)) == set(book.files_after(1))
 
 
+def test_a_file_moved_with_mv_is_marked_moved_at_its_new_path(
+    book_root: object, write_chapter: Writer, write_example: Writer
+) -> None:
+    write_example("00_start_01.py", "a = 1\n")
+    write_example("00_start_02.py", "b = 1\n")
+    write_example("01_next_01.py", "b = 2\n")
+    write_chapter(
+        "00-start.rst",
+        "Start\n=====\n\n"
+        + include("00_start_01.py", "src/a.py")
+        + include("00_start_02.py", "src/b.py"),
+    )
+    chapter_1 = write_chapter(
+        "01-next.rst",
+        "Next\n====\n\n.. code-block:: console\n\n"
+        "   $ mv src/a.py src/club/a.py\n   $ mv src/b.py src/club/b.py\n\n"
+        # Moved, then changed: moved is what the reader must know first.
+        + include("01_next_01.py", "src/club/b.py"),
+    )
+    book = Book(chapter_1.parents[1])
+    assert statuses(book, 1) == {
+        "src/club/a.py": Status.MOVED,
+        "src/club/b.py": Status.MOVED,
+    }
+
+
 def test_the_tree_nests_folders_and_lists_every_file() -> None:
     files = {
         "pyproject.toml": None,

@@ -327,6 +327,64 @@ def test_a_later_chapter_starts_from_the_earlier_ones(
     assert evaluate(book_root, chapter, replay) == ["ok", "ok"]
 
 
+def test_a_file_moved_in_a_chapter_is_at_its_new_path_in_the_next(
+    book_root: Path,
+    write_chapter: Writer,
+    write_example: Writer,
+    replay: list[Example],
+) -> None:
+    write_example("01_books_01.py", FIRST)
+    write_example("02_moved_01.py", SECOND)
+    write_chapter(
+        "01-books.rst",
+        f"""
+        Books
+        =====
+
+        .. literalinclude:: {INCLUDE}/01_books_01.py
+           :caption: src/books.py
+        """,
+    )
+    write_chapter(
+        "02-moved.rst",
+        f"""
+        Moved
+        =====
+
+        .. code-block:: console
+
+           $ mkdir src/club
+           $ mv src/books.py src/club/books.py
+
+        .. literalinclude:: {INCLUDE}/02_moved_01.py
+           :caption: src/club/books.py
+           :emphasize-lines: 3
+        """,
+    )
+    chapter = write_chapter(
+        "03-after.rst",
+        """
+        After
+        =====
+
+        .. code-block:: console
+
+           $ ls src src/club
+           src:
+           club
+
+           src/club:
+           books.py
+        """,
+    )
+    assert evaluate(book_root, book_root / "cookbook" / "02-moved.rst", replay) == [
+        "ok",
+        "ok",
+        "ok",
+    ]
+    assert evaluate(book_root, chapter, replay) == ["ok", "ok"]
+
+
 def test_a_command_that_leaves_a_process_running_fails(
     book_root: Path,
     write_chapter: Writer,

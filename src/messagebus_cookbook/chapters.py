@@ -10,10 +10,11 @@ Whatever a chapter does that the contract forbids is kept as a ``Problem``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from sybil import Document, Region
 from sybil.parsers.rest.lexers import DirectiveLexer
@@ -87,6 +88,53 @@ class Include:
         return f"{self.location} ({self.example.name} -> {self.caption})"
 
 
+T = TypeVar("T")
+
+
+class BadMove(ValueError):
+    """A ``mv`` the book cannot follow: it moves nothing, or onto something."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """A ``mv`` in a console block: a reader's file, or a folder's files, moved."""
+
+    location: Location
+    source: str
+    destination: str
+
+    def apply(self, files: MutableMapping[str, T]) -> None:
+        """Move what ``files`` holds at ``source``, or under it, to ``destination``.
+
+        ``files`` maps each reader path to what the book knows of the file.
+        """
+        command = f"{self.location}: mv {self.source} {self.destination}"
+        moved = {
+            path: self.destination + path[len(self.source) :]
+            for path in files
+            if path == self.source or path.startswith(self.source + "/")
+        }
+        if not moved:
+            raise BadMove(f"{command}: the reader has no {self.source} to move")
+        taken = [
+            path
+            for path in files
+            if path == self.destination or path.startswith(self.destination + "/")
+        ]
+        if taken:
+            # mv would put the source inside a folder, or over a file: the
+            # page must name the whole new path of something new.
+            raise BadMove(
+                f"{command}: the reader already has {taken[0]}; "
+                "name the whole new path, where nothing is"
+            )
+        for old, new in moved.items():
+            files[new] = files.pop(old)
+
+
+Change = tuple[str, Include | None] | Move
+
+
 @dataclass(frozen=True)
 class Console:
     """A ``console`` block: commands the reader runs, with their output."""
@@ -128,11 +176,11 @@ class Chapter:
         """The last version of each reader file this chapter writes."""
         return {include.caption: include for include in self.includes}
 
-    def changes(self) -> Iterator[tuple[str, Include | None]]:
+    def changes(self) -> Iterator[Change]:
         """What the chapter does to the reader's files, in reading order.
 
-        Each file it writes with its version, and each file it removes
-        (``rm`` in a console block) with None.
+        Each file it writes with its version, each file it removes (``rm``
+        in a console block) with None, and each ``mv`` as a :class:`Move`.
         """
         for step in self.steps:
             if isinstance(step, Include):
@@ -141,10 +189,16 @@ class Chapter:
             for command in step.commands:
                 for path in command.removes:
                     yield path, None
+                if command.moves is not None:
+                    yield Move(step.location, *command.moves)
 
     def apply(self, files: dict[str, Include]) -> None:
         """Change ``files``, the reader's files before the chapter, as it does."""
-        for path, include in self.changes():
+        for change in self.changes():
+            if isinstance(change, Move):
+                change.apply(files)
+                continue
+            path, include = change
             if include is None:
                 files.pop(path, None)
             else:
@@ -175,6 +229,7 @@ class Chapter:
                 continue
             for command in reversed(step.commands):
                 after.extend(command.removes)
+                after.extend(command.moves or ())
                 if WHOLE_SUITE.match(command.line):
                     summary = command.expected.splitlines()[-1:] or [""]
                     green = PYTEST_SUMMARY.search(summary[0]) and not (
@@ -362,21 +417,28 @@ class Book:
     def previous_version(self, include: Include) -> Include | None:
         """The version of the same reader file that the reader had before.
 
-        None for a file new to the reader, or new again after a chapter
-        removed it.
+        A file moved with ``mv`` keeps its versions. None for a file new to
+        the reader, or new again after a chapter removed it.
         """
-        previous: Include | None = None
+        versions: dict[str, list[Include]] = {}
         for chapter in self.chapters:
-            for path, version in chapter.changes():
-                if path != include.caption:
+            for change in chapter.changes():
+                if isinstance(change, Move):
+                    change.apply(versions)
                     continue
+                path, version = change
                 if version is None:
-                    previous = None
+                    versions.pop(path, None)
                 elif version.location == include.location:
-                    return previous
-                elif version.example != include.example:
-                    previous = version
-        return previous
+                    earlier = [
+                        before
+                        for before in versions.get(path, [])
+                        if before.example != include.example
+                    ]
+                    return earlier[-1] if earlier else None
+                else:
+                    versions.setdefault(path, []).append(version)
+        return None
 
     def orphan_examples(self) -> list[Path]:
         """Example files that no chapter includes."""

@@ -26,6 +26,10 @@ SETUP_COMMAND = re.compile(r"^python3? -m (?:pip install\b|venv \.venv$)")
 # A command that takes files out of the reader's project: ``rm`` of named
 # files, without options or patterns, so that the book knows which.
 REMOVE_COMMAND = re.compile(r"^rm((?: [\w.][\w./-]*)+)$")
+# A command that moves a file or a folder of the reader's project: ``mv``
+# (or ``git mv``) of one plain path to the whole new one, without options,
+# so that the book knows what went where.
+MOVE_COMMAND = re.compile(r"^(?:git )?mv ([\w.][\w./-]*[\w.]) ([\w.][\w./-]*[\w.])$")
 # Where the reader's project lives in the outputs the chapters show.
 READER_FOLDER = "reading-club"
 READER_ROOT = f"/home/reader/{READER_FOLDER}"
@@ -65,6 +69,12 @@ class Command:
         """The reader's files this command takes out of the project."""
         found = REMOVE_COMMAND.match(self.line)
         return tuple(found[1].split()) if found else ()
+
+    @property
+    def moves(self) -> tuple[str, str] | None:
+        """The reader's path this command moves, and where to; None if none."""
+        found = MOVE_COMMAND.match(self.line)
+        return (found[1], found[2]) if found else None
 
 
 def parse_console(source: str) -> Iterator[Command]:

@@ -1,8 +1,9 @@
 """The reader's project tree at the end of a chapter, and what the chapter did.
 
 Every file the reader has after chapter ``N`` (the files of that chapter's
-download), each marked ``new`` when chapter ``N`` adds it and ``changed``
-when the chapter leaves it different from how the reader had it before.
+download), each marked ``new`` when chapter ``N`` adds it, ``moved`` when
+the chapter moves it there with ``mv``, and ``changed`` when the chapter
+leaves it different from how the reader had it before.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from messagebus_cookbook.chapters import Book
+from messagebus_cookbook.chapters import Book, Move
 
 
 class Status(enum.Enum):
     NEW = "new"
+    MOVED = "moved"
     CHANGED = "changed"
 
 
@@ -32,10 +34,22 @@ def statuses(book: Book, number: int) -> dict[str, Status | None]:
     """Each file after chapter ``number`` -> what that chapter did to it."""
     before = book.files_after(number - 1)
     after = book.files_after(number)
+    # Where each file of the reader's was before the chapter, moves followed.
+    origins = {path: path for path in before}
+    for change in book.chapter(number).changes():
+        if isinstance(change, Move):
+            change.apply(origins)
+        elif change[1] is None:
+            origins.pop(change[0], None)
+        else:
+            origins.setdefault(change[0], change[0])
     found: dict[str, Status | None] = {}
     for path, include in after.items():
-        if path not in before:
+        origin = origins.get(path, path)
+        if origin not in before:
             found[path] = Status.NEW
+        elif origin != path:
+            found[path] = Status.MOVED
         elif before[path].example != include.example and (
             before[path].text != include.text
         ):

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 
 from messagebus_cookbook.chapters import Book, Include
@@ -220,9 +220,10 @@ class ReaderProject:
             later = max(time.time(), before + 1.0)
             os.utime(target, (later, later))
 
-    def write_files(self, files: Iterable[Include]) -> None:
-        for include in files:
-            self.write(include.caption, include.text)
+    def write_files(self, files: Mapping[str, Include]) -> None:
+        """Write each file at its reader path: a moved file's is not its caption."""
+        for path, include in files.items():
+            self.write(path, include.text)
 
     def environment(self) -> dict[str, str]:
         env = {
@@ -393,13 +394,13 @@ def export(book: Book, chapter: int, destination: Path) -> list[str]:
     """Write the reader's project as it stands after ``chapter``."""
     project = ReaderProject(destination)
     files = book.files_after(chapter)
-    project.write_files(files.values())
+    project.write_files(files)
     return sorted(files)
 
 
 def prepare(book: Book, chapter: int, project: ReaderProject) -> None:
     """Bring a project to where the reader is when ``chapter`` starts."""
-    project.write_files(book.files_after(chapter - 1).values())
+    project.write_files(book.files_after(chapter - 1))
     done: set[str] = set()
     for command in book.commands_before(chapter):
         if command.line not in done:

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 TITLE = "Your project at the end of this chapter"
 MEANING = {
     Status.NEW: "this chapter adds the file",
+    Status.MOVED: "this chapter moves the file here",
     Status.CHANGED: "this chapter changes the file",
 }
 
