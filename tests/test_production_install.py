@@ -51,7 +51,7 @@ def test_the_production_install_of_the_last_chapter_reaches_redis(
     )
     output = project.run(
         f"{settings} alembic upgrade head >/dev/null && "
-        f"{settings} python -m reading_club.relay --check; echo exit=$?"
+        f"{settings} python -m reading_club.entrypoints.relay --check; echo exit=$?"
     )
     assert output.splitlines()[-1] == "exit=0", output
     assert "broker: ok" in output, output

@@ -1,0 +1,1 @@
+"""The club's processes and commands: one module each, run with python -m."""

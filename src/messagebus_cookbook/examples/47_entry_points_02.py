@@ -1,0 +1,1 @@
+"""The reviews service's processes and commands: one module each, run with python -m."""
