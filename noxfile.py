@@ -73,7 +73,9 @@ def workers(args: list[str]) -> list[str]:
     workers would only add their start-up to the run.
     """
     if any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in args):
-        return []
+        # Workers asked for: each chapter still replays whole, on one of them.
+        chosen = any(arg == "-d" or arg.startswith("--dist") for arg in args)
+        return [] if chosen else ["--dist", "loadfile"]
     files = [
         arg.split("::")[0]
         for arg in args

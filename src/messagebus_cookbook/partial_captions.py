@@ -67,15 +67,18 @@ def part_label(options: Mapping[str, str], source: str | None = None) -> str | N
         return f"{kind} {name} only" if kind else f"{name} only"
     start = options.get("start-after") or options.get("start-at")
     end = options.get("end-before") or options.get("end-at")
+    # A line named by start-after or end-before is not shown: say so.
+    after = "just after " if "start-after" in options else ""
+    before = "just before " if "end-before" in options else ""
     if start and end:
         label = marker_label(start, end)
         if label:
             return f"part “{label}” only"
-        return f"from “{start}” to “{end}”"
+        return f"from {after}“{start}” to {before}“{end}”"
     if start:
-        return f"from “{start}” to the end"
+        return f"from {after}“{start}” to the end"
     if end:
-        return f"from the start to “{end}”"
+        return f"from the start to {before}“{end}”"
     if "lines" in options:
         return "part only"
     return None
