@@ -1,0 +1,106 @@
+"""A broker out of reach: the rows wait for it, not for their backoff."""
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from messagebus import AsyncAbstractEventstreamTransport
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.transactional_outbox.inventory import StockAdjusted, outbox, stream_keys
+from transactional_outbox.relay import OutboxRelay, StreamUnavailable
+from transactional_outbox.table import add_to_outbox
+
+ADJUSTMENTS = [
+    StockAdjusted(sku="BOOK-0001", change=5),
+    StockAdjusted(sku="BOOK-0002", change=1),
+]
+
+
+class BrokerAway(AsyncAbstractEventstreamTransport):
+    """A stream whose broker is out of reach until the test brings it back."""
+
+    def __init__(self) -> None:
+        self.away = True
+        self.tried = asyncio.Condition()
+        self.tries = 0
+        self.kept: list[Mapping[str, Any]] = []
+
+    async def send_message_serialized(self, message: Mapping[str, Any]) -> None:
+        async with self.tried:
+            self.tries += 1
+            self.tried.notify_all()
+        if self.away:
+            raise StreamUnavailable("Error 111 connecting to the broker")
+        self.kept.append(message)
+
+    async def wait_for_tries(self, count: int) -> None:
+        async with self.tried:
+            await self.tried.wait_for(lambda: self.tries >= count)
+
+
+async def write(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        for event in ADJUSTMENTS:
+            await add_to_outbox(connection, outbox, event, key=stream_keys(event))
+
+
+async def test_an_outage_costs_the_rows_no_attempt(
+    inventory_engine: AsyncEngine,
+) -> None:
+    await write(inventory_engine)
+    transport = BrokerAway()
+    # Two attempts, then a row is dead; each failure waits a minute.
+    relay = OutboxRelay(
+        inventory_engine,
+        outbox,
+        transport,
+        max_attempts=2,
+        backoff=timedelta(minutes=1),
+    )
+
+    for _ in range(3):
+        with pytest.raises(StreamUnavailable):
+            await relay.send_pending()
+
+    async with inventory_engine.connect() as connection:
+        rows = (await connection.execute(select(outbox))).mappings().all()
+    assert [(row["status"], row["attempts"], row["last_error"]) for row in rows] == [
+        ("pending", 0, None),
+        ("pending", 0, None),
+    ]
+    # The broker is back: both rows are due at once.
+    transport.away = False
+    assert await relay.send_pending() == 2
+    assert len(transport.kept) == 2
+
+
+async def test_the_relay_resumes_within_its_poll_interval(
+    inventory_engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    await write(inventory_engine)
+    transport = BrokerAway()
+    relay = OutboxRelay(inventory_engine, outbox, transport, poll_interval=0.05)
+    stop = asyncio.Event()
+    caplog.set_level(logging.INFO, logger="transactional_outbox.relay")
+
+    running = asyncio.create_task(relay.run(stop))
+    try:
+        # Ten tries of a batch of two: far more than one row's backoff allows.
+        await asyncio.wait_for(transport.wait_for_tries(20), timeout=5)
+        transport.away = False
+        async with asyncio.timeout(1):
+            while await relay.pending():
+                await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await running
+
+    assert len(transport.kept) == 2
+    lines = [record.getMessage() for record in caplog.records]
+    assert sum("the stream is out of reach" in line for line in lines) == 1
+    assert sum("the stream is back after" in line for line in lines) == 1
