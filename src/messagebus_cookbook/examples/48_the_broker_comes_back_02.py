@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from tests.transactional_outbox.inventory import StockAdjusted, outbox, stream_k
 from transactional_outbox.relay import OutboxRelay, StreamUnavailable
 from transactional_outbox.table import add_to_outbox
 
+POLL_INTERVAL = 0.05
 ADJUSTMENTS = [
     StockAdjusted(sku="BOOK-0001", change=5),
     StockAdjusted(sku="BOOK-0002", change=1),
@@ -84,14 +86,20 @@ async def test_the_relay_resumes_within_its_poll_interval(
 ) -> None:
     await write(inventory_engine)
     transport = BrokerAway()
-    relay = OutboxRelay(inventory_engine, outbox, transport, poll_interval=0.05)
+    relay = OutboxRelay(
+        inventory_engine, outbox, transport, poll_interval=POLL_INTERVAL
+    )
     stop = asyncio.Event()
     caplog.set_level(logging.INFO, logger="transactional_outbox.relay")
 
+    started = time.monotonic()
     running = asyncio.create_task(relay.run(stop))
     try:
-        # Ten tries of a batch of two: far more than one row's backoff allows.
+        # Ten tries of a batch of two: far more than one row's backoff allows,
         await asyncio.wait_for(transport.wait_for_tries(20), timeout=5)
+        # and no more than one a poll interval: not a busy loop.
+        batches = transport.tries / len(ADJUSTMENTS)
+        assert batches <= (time.monotonic() - started) / POLL_INTERVAL + 2
         transport.away = False
         async with asyncio.timeout(1):
             while await relay.pending():

@@ -172,7 +172,10 @@ class OutboxRelay:
     async def hand_over(
         self, envelopes: Sequence[Mapping[str, Any]]
     ) -> list[Exception | None]:
-        """None or the error, for each envelope, within ``send_timeout``."""
+        """None or the error, for each envelope, within ``send_timeout``.
+
+        Not a word from the stream in that time: it is out of reach.
+        """
         timeout = SendTimeout(f"no answer within {self.send_timeout} s")
         outcomes: list[Exception | None] = [timeout] * len(envelopes)
 
@@ -193,6 +196,9 @@ class OutboxRelay:
 
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(send_all(), self.send_timeout)
+        if all(outcome is timeout for outcome in outcomes):
+            silent = StreamUnavailable(f"no answer within {self.send_timeout} s")
+            return [silent] * len(envelopes)
         return outcomes
 
     async def record(
@@ -366,13 +372,14 @@ class OutboxRelay:
                     self.logger.info(
                         "the relay works again after %d failure(s)", failures
                     )
-                if out_of_reach_since is not None:
+                # Back once it takes a row, not when no row was due.
+                if out_of_reach_since is not None and taken:
                     self.logger.info(
                         "the stream is back after %.1f s",
                         time.monotonic() - out_of_reach_since,
                     )
+                    out_of_reach_since = None
                 failures = 0
-                out_of_reach_since = None
                 wait = self.poll_interval if taken == 0 else 0
             if wait:
                 with contextlib.suppress(asyncio.TimeoutError):

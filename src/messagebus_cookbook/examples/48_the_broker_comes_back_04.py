@@ -16,18 +16,28 @@ from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from amqp.exceptions import ConnectionError as AMQPConnectionError
 from celery import Celery
 from kombu import Exchange, Queue, binding
 from kombu.exceptions import OperationalError
 from messagebus import AsyncAbstractEventstreamTransport
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from transactional_outbox.relay import StreamUnavailable, storable
 
 T = TypeVar("T")
 
-# What kombu and the sockets raise when the broker is out of reach.
-UNREACHABLE = (OperationalError, OSError)
+# What kombu, the sockets and the brokers' clients raise when the broker is
+# out of reach: on connecting, or on a connection that the broker dropped.
+UNREACHABLE = (
+    OperationalError,
+    OSError,
+    AMQPConnectionError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
 
 
 @dataclass(frozen=True)

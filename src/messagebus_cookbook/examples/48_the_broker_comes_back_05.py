@@ -15,7 +15,12 @@ from reading_club.adapters.orm import outbox
 from reading_club.domain.messages import RegisterBookV2
 from reading_club.service.unit_of_work import AbstractUnitOfWork
 from tests.conftest import Envelopes, eventstream_worker
-from tests.reading_club.conftest import StartRelay, drain, outbox_rows
+from tests.reading_club.conftest import (
+    ARCHITECTURE_PATTERNS_WITH_PYTHON,
+    StartRelay,
+    drain,
+    outbox_rows,
+)
 from tests.real_servers.redis import redis_server
 from transactional_outbox.relay import OutboxRelay, StreamUnavailable
 
@@ -73,6 +78,37 @@ async def test_what_waited_for_the_broker_is_sent_once(
     assert received.empty()
     [sent] = await outbox_rows(engine)
     assert (sent["status"], sent["attempts"]) == ("sent", 1)
+
+
+async def test_a_broker_that_stops_under_the_relay_is_out_of_reach(
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+    engine: AsyncEngine,
+    register_book_cmd: RegisterBookV2,
+    socket_file: Path,
+) -> None:
+    url = f"redis+socket://{socket_file}"
+    transport = CeleryBatchTransport(create_celery_app(url))
+    relay = OutboxRelay(engine, outbox, transport)
+    with redis_server(str(socket_file)), eventstream_worker(url) as received:
+        await register(bus, uow, register_book_cmd)
+        assert await relay.send_pending() == 1
+        await asyncio.to_thread(received.get, timeout=10)
+
+    # The broker stopped under the relay's open connection.
+    book = ARCHITECTURE_PATTERNS_WITH_PYTHON
+    await register(
+        bus,
+        uow,
+        RegisterBookV2(
+            id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
+        ),
+    )
+    with pytest.raises(StreamUnavailable):
+        await relay.send_pending()
+    sent, waiting = await outbox_rows(engine)
+    assert (sent["status"], sent["attempts"]) == ("sent", 1)
+    assert (waiting["status"], waiting["attempts"]) == ("pending", 0)
 
 
 async def test_a_registration_reaches_the_worker_through_the_relay(
