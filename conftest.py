@@ -79,3 +79,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     for chapter in rewritten:
         print(f"\nrewrote the console output of {chapter.relative_to(ROOT)}")
+    if rewritten and UPDATES.unmasked:
+        print(
+            "\nthese lines were written with their figures into blocks that "
+            "mask figures: mask those that change from run to run with ...\n"
+            + "\n".join(UPDATES.unmasked)
+        )
+    UPDATES.unmasked.clear()

@@ -7,6 +7,7 @@ from messagebus_cookbook.console import (
     matches,
     parse_console,
     render_console,
+    unmasked_figures,
     updated_output,
 )
 
@@ -223,3 +224,26 @@ def test_mv_of_a_path_to_another_says_what_goes_where() -> None:
         "mv src/a.py",
     ):
         assert Command(line, "").moves is None, line
+
+
+def test_an_update_names_the_figures_it_wrote_into_a_masked_block() -> None:
+    shown = "1,000 envelopes, in envelopes/s:\n  on Redis ...\n  on RabbitMQ ..."
+    real = (
+        "1,000 envelopes, in envelopes/s:\n"
+        "  on Redis 1867\n"
+        "  on RabbitMQ 1010\n"
+        "  on both 612"
+    )
+
+    updated = updated_output(shown, real)
+
+    assert updated == shown + "\n  on both 612"
+    assert unmasked_figures(shown, updated) == ["  on both 612"]
+
+
+def test_an_update_of_a_block_that_masks_nothing_names_nothing() -> None:
+    shown = "3 passed in 1.00s"
+    updated = updated_output(shown, "4 passed in 1.00s")
+
+    assert updated == "4 passed in 1.00s"
+    assert unmasked_figures(shown, updated) == []

@@ -195,6 +195,24 @@ def explain_mismatch(expected: str, actual: str) -> str:
     return "\n".join(diff)
 
 
+def unmasked_figures(expected: str, updated: str) -> list[str]:
+    """The lines with figures that an update wrote into a block that masks some.
+
+    A block that hides part of a line with ``...`` shows output that changes
+    from run to run, as a benchmark's. A line the update wrote there, new or
+    rewritten, shows its figures as they ran once: the next run will differ.
+    """
+    wanted = expected.splitlines()
+    if not any(WILDCARD in line and line.strip() != WILDCARD for line in wanted):
+        return []
+    kept = set(wanted)
+    return [
+        line
+        for line in updated.splitlines()
+        if line not in kept and any(character.isdigit() for character in line)
+    ]
+
+
 def updated_output(expected: str, actual: str) -> str:
     """The real output, written as the block wrote what still holds.
 

@@ -28,6 +28,7 @@ from messagebus_cookbook.console import (
     explain_mismatch,
     matches,
     render_console,
+    unmasked_figures,
     updated_output,
 )
 from messagebus_cookbook.highlights import (
@@ -67,6 +68,8 @@ class Updates:
     enabled: bool = False
     pending: dict[Path, list[tuple[int, int, str]]] = field(default_factory=dict)
     read: dict[Path, str] = field(default_factory=dict)
+    # Lines written with their figures into blocks that mask figures.
+    unmasked: list[str] = field(default_factory=list)
 
     def add(
         self, chapter: Path, start: int, end: int, text: str, original: str
@@ -221,9 +224,12 @@ class ChapterParser:
             if matches(command.expected, output):
                 real.append(command)
                 continue
-            real.append(
-                replace(command, expected=updated_output(command.expected, output))
-            )
+            updated = updated_output(command.expected, output)
+            real.append(replace(command, expected=updated))
+            for line in unmasked_figures(command.expected, updated):
+                UPDATES.unmasked.append(
+                    f"{console.location}: $ {command.line}\n  {line}"
+                )
             mismatches.append(
                 f"$ {command.line}\n{explain_mismatch(command.expected, output)}"
             )
