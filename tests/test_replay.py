@@ -1,5 +1,6 @@
 """The replay's failures, as the maintainer who broke a chapter reads them."""
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -482,3 +483,24 @@ def test_a_project_at_the_path_of_an_earlier_one_keeps_only_its_venv_s_bytecode(
     assert caches.project_parent() is None, "an earlier project is still there"
     project.remove()
     assert caches.project_parent() == parent
+
+
+def test_a_process_left_by_an_earlier_run_in_the_same_folder_is_not_blamed(
+    tmp_path: Path,
+) -> None:
+    # Every run of a worker replays in the same folder: a server that a
+    # killed run left behind belongs to no later chapter.
+    earlier = ReaderProject(tmp_path / "reading-club")
+    later = ReaderProject(tmp_path / "reading-club")
+    earlier.root.mkdir()
+    left_behind = subprocess.Popen(
+        ["sleep", "60"], env=earlier.environment(), cwd=earlier.root
+    )
+    try:
+        assert later.stray_processes() == []
+        assert [entry.split(":")[0] for entry in earlier.stray_processes()] == [
+            str(left_behind.pid)
+        ]
+    finally:
+        left_behind.kill()
+        left_behind.wait()

