@@ -430,6 +430,24 @@ def test_a_file_moved_with_mv_is_exported_at_its_new_path(
     assert book.previous_version(written) is None
 
 
+def test_files_moved_into_a_folder_by_a_pattern_keep_their_versions(
+    write_chapter: Writer, write_example: Writer
+) -> None:
+    book = moving_book(
+        write_chapter,
+        write_example,
+        "$ mkdir src/adapters\n$ mv src/club/*.py src/adapters/",
+    )
+
+    assert sorted(book.files_after(2)) == ["src/adapters/a.py", "src/adapters/b.py"]
+    assert book.files_after(2)["src/adapters/b.py"].text == "b = 1\n"
+    assert book.files_after(2)["src/adapters/a.py"].text == "a = 2\n"
+    (moved,) = book.chapter(2).includes
+    previous = book.previous_version(moved)
+    assert previous is not None
+    assert previous.example.name == "01_books_01.py"
+
+
 @pytest.mark.parametrize(
     ("console", "error"),
     [
@@ -442,6 +460,11 @@ def test_a_file_moved_with_mv_is_exported_at_its_new_path(
             "$ mv src/club/a.py src/club/b.py",
             "02-moved.rst:1: mv src/club/a.py src/club/b.py: the reader already "
             "has src/club/b.py; name the whole new path, where nothing is",
+        ),
+        (
+            "$ mv src/club/*.txt src/adapters/",
+            "02-moved.rst:1: mv src/club/*.txt src/adapters/: "
+            "the reader has no src/club/*.txt to move",
         ),
     ],
 )

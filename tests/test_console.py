@@ -214,13 +214,19 @@ def test_mv_of_a_path_to_another_says_what_goes_where() -> None:
         "tests/a.py",
         "tests/unit/a.py",
     )
-    # Options, patterns, a folder to move into or several sources: the book
+    # Paths into a folder the reader has: the folder is written with its /.
+    assert Command("mv tests/test_*.py tests/a.py tests/unit/", "").moves == (
+        "tests/test_*.py",
+        "tests/a.py",
+        "tests/unit/",
+    )
+    # Options, patterns or several sources without a folder's /: the book
     # could not tell the new path of each file.
     for line in (
         "mv -f src/a.py src/b.py",
         "mv src/*.py src/club",
-        "mv src/a.py src/club/",
         "mv src/a.py src/b.py src/club",
+        "mv src/a.py src/club/*",
         "mv src/a.py",
     ):
         assert Command(line, "").moves is None, line

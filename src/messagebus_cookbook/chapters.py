@@ -9,6 +9,7 @@ Whatever a chapter does that the contract forbids is kept as a ``Problem``.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -97,29 +98,40 @@ class BadMove(ValueError):
 
 @dataclass(frozen=True)
 class Move:
-    """A ``mv`` in a console block: a reader's file, or a folder's files, moved."""
+    """A ``mv`` in a console block: reader's files, or folders of them, moved.
+
+    Either one path to the whole new one, or paths into a folder: then
+    ``destination`` ends with ``/``, and each source may end with a pattern.
+    """
 
     location: Location
-    source: str
+    sources: tuple[str, ...]
     destination: str
 
     def apply(self, files: MutableMapping[str, T]) -> None:
-        """Move what ``files`` holds at ``source``, or under it, to ``destination``.
+        """Move what ``files`` holds at each source, or under it, as ``mv`` does.
 
         ``files`` maps each reader path to what the book knows of the file.
         """
-        command = f"{self.location}: mv {self.source} {self.destination}"
-        moved = {
-            path: self.destination + path[len(self.source) :]
-            for path in files
-            if path == self.source or path.startswith(self.source + "/")
-        }
-        if not moved:
-            raise BadMove(f"{command}: the reader has no {self.source} to move")
+        command = f"{self.location}: mv {' '.join(self.sources)} {self.destination}"
+        moved: dict[str, str] = {}
+        for source in self.sources:
+            found = self.targets(source, files)
+            if not found:
+                raise BadMove(f"{command}: the reader has no {source} to move")
+            moved.update(found)
+        new = set(moved.values())
         taken = [
             path
             for path in files
-            if path == self.destination or path.startswith(self.destination + "/")
+            if path not in moved
+            and (
+                path in new
+                or (
+                    not self.destination.endswith("/")
+                    and path.startswith(self.destination + "/")
+                )
+            )
         ]
         if taken:
             # mv would put the source inside a folder, or over a file: the
@@ -128,8 +140,30 @@ class Move:
                 f"{command}: the reader already has {taken[0]}; "
                 "name the whole new path, where nothing is"
             )
-        for old, new in moved.items():
-            files[new] = files.pop(old)
+        for old in moved:
+            files[moved[old]] = files.pop(old)
+
+    def targets(self, source: str, files: Mapping[str, T]) -> dict[str, str]:
+        """Each path of ``files`` that ``source`` moves -> its new path."""
+        if not self.destination.endswith("/"):
+            return {
+                path: self.destination + path[len(source) :]
+                for path in files
+                if path == source or path.startswith(source + "/")
+            }
+        parent, _, pattern = source.rpartition("/")
+        prefix = f"{parent}/" if parent else ""
+        found = {}
+        for path in files:
+            if not path.startswith(prefix):
+                continue
+            inner = path[len(prefix) :]
+            name = inner.split("/", 1)[0]
+            # The shell's patterns match no hidden name unless they say so.
+            hidden = name.startswith(".") and not pattern.startswith(".")
+            if fnmatch.fnmatchcase(name, pattern) and not hidden:
+                found[path] = self.destination + inner
+        return found
 
 
 Change = tuple[str, Include | None] | Move
@@ -190,7 +224,8 @@ class Chapter:
                 for path in command.removes:
                     yield path, None
                 if command.moves is not None:
-                    yield Move(step.location, *command.moves)
+                    *sources, destination = command.moves
+                    yield Move(step.location, tuple(sources), destination)
 
     def apply(self, files: dict[str, Include]) -> None:
         """Change ``files``, the reader's files before the chapter, as it does."""

@@ -30,6 +30,11 @@ REMOVE_COMMAND = re.compile(r"^rm((?: [\w.][\w./-]*)+)$")
 # (or ``git mv``) of one plain path to the whole new one, without options,
 # so that the book knows what went where.
 MOVE_COMMAND = re.compile(r"^(?:git )?mv ([\w.][\w./-]*[\w.]) ([\w.][\w./-]*[\w.])$")
+# Or of paths into a folder that exists, written with its ``/``: each may
+# end with a pattern (``tests/test_*.py``), as the shell expands it.
+MOVE_INTO_COMMAND = re.compile(
+    r"^(?:git )?mv((?: [\w.*?][\w./*?-]*[\w.*?])+) ([\w.][\w./-]*[\w.]/)$"
+)
 # Where the reader's project lives in the outputs the chapters show.
 READER_FOLDER = "reading-club"
 READER_ROOT = f"/home/reader/{READER_FOLDER}"
@@ -71,10 +76,16 @@ class Command:
         return tuple(found[1].split()) if found else ()
 
     @property
-    def moves(self) -> tuple[str, str] | None:
-        """The reader's path this command moves, and where to; None if none."""
+    def moves(self) -> tuple[str, ...] | None:
+        """The reader's paths this command moves, then where to; None if none.
+
+        A destination that ends with ``/`` is a folder the paths go into.
+        """
         found = MOVE_COMMAND.match(self.line)
-        return (found[1], found[2]) if found else None
+        if found:
+            return (found[1], found[2])
+        found = MOVE_INTO_COMMAND.match(self.line)
+        return (*found[1].split(), found[2]) if found else None
 
 
 def parse_console(source: str) -> Iterator[Command]:
