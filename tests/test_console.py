@@ -253,3 +253,12 @@ def test_an_update_of_a_block_that_masks_nothing_names_nothing() -> None:
 
     assert updated == "4 passed in 1.00s"
     assert unmasked_figures(shown, updated) == []
+
+
+def test_the_progress_of_pytest_is_no_mask_and_no_figure() -> None:
+    shown = "....x.... [ 50%]\n......... [100%]\n18 passed in 1.00s"
+    updated = updated_output(
+        shown, "..x...... [ 50%]\n......... [100%]\n18 passed in 2.00s"
+    )
+
+    assert unmasked_figures(shown, updated) == []

@@ -39,6 +39,8 @@ MOVE_INTO_COMMAND = re.compile(
 READER_FOLDER = "reading-club"
 READER_ROOT = f"/home/reader/{READER_FOLDER}"
 
+# A line of pytest's progress: a character per test, then how far it is.
+PYTEST_PROGRESS = re.compile(r"^\s*[.sxXfFE]+\s*\[\s*\d+%\]$")
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     # pytest's header names the interpreter, plugins and their versions.
@@ -213,14 +215,18 @@ def unmasked_figures(expected: str, updated: str) -> list[str]:
     from run to run, as a benchmark's. A line the update wrote there, new or
     rewritten, shows its figures as they ran once: the next run will differ.
     """
-    wanted = expected.splitlines()
+    # pytest's progress, a row of dots, is no mask, and its percentage
+    # no figure: the same tests give the same rows.
+    wanted = [line for line in expected.splitlines() if not PYTEST_PROGRESS.match(line)]
     if not any(WILDCARD in line and line.strip() != WILDCARD for line in wanted):
         return []
     kept = set(wanted)
     return [
         line
         for line in updated.splitlines()
-        if line not in kept and any(character.isdigit() for character in line)
+        if line not in kept
+        and not PYTEST_PROGRESS.match(line)
+        and any(character.isdigit() for character in line)
     ]
 
 

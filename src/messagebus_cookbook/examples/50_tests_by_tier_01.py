@@ -1,0 +1,1 @@
+"""The club alone, in memory: no server, no process."""

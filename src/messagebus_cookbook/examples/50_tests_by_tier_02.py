@@ -1,0 +1,1 @@
+"""The club against real servers, and the processes it starts on them."""

@@ -1,0 +1,1 @@
+"""The whole system, as its Procfile starts it."""

@@ -1,0 +1,1 @@
+"""The reviews service alone, in memory: no server, no process."""

@@ -1,0 +1,1 @@
+"""The reviews service against real servers, and the processes it starts."""
