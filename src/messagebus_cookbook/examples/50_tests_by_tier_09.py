@@ -7,7 +7,7 @@ from messagebus import (
     AsyncEventstreamPublisher,
 )
 
-from tests.reading_club.unit.fakes import InMemoryBookRepository, InMemoryUnitOfWork
+from tests.reading_club.fakes import InMemoryBookRepository, InMemoryUnitOfWork
 from tests.streams import InMemoryMessageStore
 
 
@@ -16,13 +16,13 @@ def book_repository() -> InMemoryBookRepository:
     return InMemoryBookRepository()
 
 
-# The unit of work and its message store hide the ones on SQL of the
-# club's conftest.py: pytest takes the fixture nearest to the test.
 @pytest.fixture
 def messagestore(transport: AsyncAbstractEventstreamTransport) -> InMemoryMessageStore:
     return InMemoryMessageStore(publisher=AsyncEventstreamPublisher(transport))
 
 
+# Hides the unit of work on SQL of the club's conftest.py: pytest takes
+# the fixture nearest to the test.
 @pytest.fixture
 def uow(messagestore: AsyncAbstractMessageStoreRepository) -> InMemoryUnitOfWork:
     return InMemoryUnitOfWork(messagestore)

@@ -1,56 +1,277 @@
+import contextlib
 import os
-from collections.abc import Iterator
+import queue
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
+import pytest_asyncio
 from celery import Celery
-from kombu import Queue
-from opentelemetry.sdk.trace import ReadableSpan
+from celery.contrib.testing.worker import start_worker
+from lastuuid.dummies import uuidgen
+from messagebus import AsyncMessageBus
+from result import Ok
+from sqlalchemy import URL, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import StaticPool
 
-from tests.otlp import Collector, collecting
-from tests.spans import KeptSpans, trace_every_test
+from reading_club.adapters.eventstream import (
+    TASK_NAME,
+    create_celery_app,
+    subscription,
+)
+from reading_club.adapters.orm import create_engine, metadata, outbox
+from reading_club.adapters.uow import SQLUnitOfWork
+from reading_club.bootstrap import ReadingClub
+from reading_club.domain.messages import RegisterBookV2
+from reading_club.domain.model import Book
+from reading_club.service.unit_of_work import AbstractUnitOfWork
+from tests.real_servers.databases import new_database
+from tests.streams import Envelopes, InMemoryEventstreamTransport
+from transactional_outbox.relay import OutboxRelay
 
-# PostgreSQL, Redis and RabbitMQ, started for the tests or given to them.
-pytest_plugins = ["tests.real_servers.plugin"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def traced() -> KeptSpans:
-    """Every test traces its work, as the processes do with an OTLP endpoint."""
-    return trace_every_test()
-
-
-@pytest.fixture
-def spans(traced: KeptSpans) -> Iterator[list[ReadableSpan]]:
-    """The spans that end during the test, in the order they end."""
-    with traced.kept() as spans:
-        yield spans
-
-
-@pytest.fixture
-def collector() -> Iterator[Collector]:
-    """An OTLP collector for the processes a test starts: what they export."""
-    with collecting() as collector:
-        yield collector
-
-
-@pytest.fixture(autouse=True)
-def no_reading_club_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The tests never read the club's settings: hide READING_CLUB_* from them."""
-    for name in list(os.environ):
-        if name.startswith("READING_CLUB_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(autouse=True)
-def no_celery_broker_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Celery prefers CELERY_BROKER_URL to the URL it is given: unset it."""
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+DOMAIN_DRIVEN_DESIGN = Book(
+    id=uuidgen(1),
+    title="Domain Driven Design",
+    authors=["Eric Evans"],
+    isbn="0-321-12521-5",
+)
+ARCHITECTURE_PATTERNS_WITH_PYTHON = Book(
+    id=uuidgen(2),
+    title="Architecture Patterns with Python",
+    authors=["Harry Percival", "Bob Gregory"],
+    isbn="978-1-492-05220-3",
+)
 
 
 @pytest.fixture
-def rabbitmq_url(rabbitmq_server: str) -> Iterator[str]:
-    """RabbitMQ's URL; the queues of the club and the service go after the test."""
-    yield rabbitmq_server
-    with Celery(broker=rabbitmq_server).connection_for_write() as connection:
-        for queue in ("reading_club", "reviews"):
-            Queue(queue)(connection.default_channel).delete()
+async def sqlite_engine() -> AsyncIterator[AsyncEngine]:
+    engine = create_engine("sqlite+aiosqlite://", poolclass=StaticPool)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def postgresql_template(postgresql_server: URL) -> AsyncIterator[URL]:
+    """A database with the tables, made once: each test gets a copy of it."""
+    async with new_database(postgresql_server, prefix="reading_club") as template:
+        engine = create_engine(template)
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+        await engine.dispose()
+        yield template
+
+
+@pytest.fixture
+async def postgresql_engine(
+    postgresql_server: URL, postgresql_template: URL
+) -> AsyncIterator[AsyncEngine]:
+    async with new_database(
+        postgresql_server, template=postgresql_template, prefix="reading_club"
+    ) as database:
+        engine = create_engine(database)
+        yield engine
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> AsyncEngine:
+    """An empty database with the tables, on each backend in turn."""
+    engine: AsyncEngine = request.getfixturevalue(f"{request.param}_engine")
+    return engine
+
+
+@pytest.fixture
+async def empty_sqlite_engine() -> AsyncIterator[AsyncEngine]:
+    engine = create_engine("sqlite+aiosqlite://", poolclass=StaticPool)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def empty_postgresql_engine(
+    postgresql_database: URL,
+) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(postgresql_database)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest) -> AsyncEngine:
+    """A database without any table, on each backend in turn."""
+    engine: AsyncEngine = request.getfixturevalue(f"empty_{request.param}_engine")
+    return engine
+
+
+@pytest.fixture
+def uow(engine: AsyncEngine) -> SQLUnitOfWork:
+    return SQLUnitOfWork(engine)
+
+
+@pytest.fixture
+async def books(
+    request: pytest.FixtureRequest,
+    bus: AsyncMessageBus[AbstractUnitOfWork],
+    uow: AbstractUnitOfWork,
+) -> list[Book]:
+    """The books of the club when the test starts, registered through the bus."""
+    books: list[Book] = getattr(request, "param", [])
+    for book in books:
+        command = RegisterBookV2(
+            id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
+        )
+        async with uow as transaction:
+            result = await bus.handle(command, transaction)
+            if result.is_ok():
+                await transaction.commit()
+            else:
+                await transaction.rollback()
+        assert result == Ok(None), f"the club refused {book.title!r}: {result}"
+    return books
+
+
+async def outbox_rows(engine: AsyncEngine) -> list[dict[str, Any]]:
+    """What waits in the outbox, and what became of it, oldest first."""
+    async with engine.connect() as connection:
+        result = await connection.execute(
+            select(
+                outbox.c.message_id,
+                outbox.c.stream_key,
+                outbox.c.envelope,
+                outbox.c.status,
+                outbox.c.attempts,
+                outbox.c.last_error,
+            ).order_by(outbox.c.position)
+        )
+        return [row._asdict() for row in result]
+
+
+def club_environment(
+    engine: AsyncEngine, broker_url: str, **settings: str
+) -> dict[str, str]:
+    """The environment of a process of the club: the test's servers, none of yours.
+
+    ``settings`` are more READING_CLUB_* variables, as ``RELAY_SEND_TIMEOUT="1"``.
+    """
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("READING_CLUB_")
+    }
+    environment["READING_CLUB_DATABASE_URL"] = engine.url.render_as_string(
+        hide_password=False
+    )
+    environment["READING_CLUB_BROKER_URL"] = broker_url
+    for name, value in settings.items():
+        environment[f"READING_CLUB_{name}"] = value
+    return environment
+
+
+StartRelay = Callable[..., subprocess.Popen[str]]
+
+
+@pytest.fixture
+def start_relay(engine: AsyncEngine) -> Iterator[StartRelay]:
+    """Start ``python -m reading_club.entrypoints.relay`` on the test's database.
+
+    ``start_relay(broker_url, "--check", SEND_TIMEOUT="1")`` passes arguments
+    and READING_CLUB_RELAY_* settings. A relay still running after the test
+    is killed.
+    """
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(
+        broker_url: str, *arguments: str, **settings: str
+    ) -> subprocess.Popen[str]:
+        relay_settings = {f"RELAY_{name}": value for name, value in settings.items()}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reading_club.entrypoints.relay", *arguments],
+            env=club_environment(engine, broker_url, **relay_settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+async def drain(relay: OutboxRelay) -> None:
+    """Run the relay until it finds nothing due."""
+    while await relay.send_pending():
+        pass
+
+
+# What every tier of the club's tests takes: a book, the command that
+# registers it, the bus, and the stream, in memory or on a broker.
+@pytest.fixture
+def book() -> Book:
+    return Book(
+        id=uuidgen(1),
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+        isbn="0-321-12521-5",
+    )
+
+
+@pytest.fixture
+def transport() -> InMemoryEventstreamTransport:
+    return InMemoryEventstreamTransport()
+
+
+@pytest.fixture
+def register_book_cmd() -> RegisterBookV2:
+    return RegisterBookV2(
+        id=uuidgen(1),
+        title="Domain Driven Design",
+        authors=["Eric Evans"],
+        isbn="0-321-12521-5",
+    )
+
+
+@pytest.fixture(scope="session")
+def bus() -> AsyncMessageBus[AbstractUnitOfWork]:
+    return ReadingClub.create_bus()
+
+
+@contextlib.contextmanager
+def eventstream_worker(broker_url: str, name: str = "tests") -> Iterator[Envelopes]:
+    """A worker in a thread, on a queue of its own, that keeps what it gets."""
+    envelopes: Envelopes = queue.Queue()
+    app = create_celery_app(broker_url)
+    app.conf.task_queues = [subscription(name)]
+
+    @app.task(name=TASK_NAME, shared=False)
+    def eventstream(envelope: dict[str, str]) -> None:
+        envelopes.put(envelope)
+
+    # On Redis, a worker waits for a message one second at a time, and
+    # sees that the test is over only then: a tenth of a second will do.
+    app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options,
+        "polling_interval": 0.1,
+    }
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield envelopes
+
+
+@pytest.fixture
+def celery_app(broker_url: str) -> Celery:
+    return create_celery_app(broker_url)
+
+
+@pytest.fixture
+def received(broker_url: str) -> Iterator[Envelopes]:
+    with eventstream_worker(broker_url) as envelopes:
+        yield envelopes

@@ -1,107 +1,138 @@
-"""The migrations make exactly the tables of the metadata, on each database."""
+"""The club counts what its bus does, and its relay what it sends."""
 
-from pathlib import Path
-from typing import Any
+from datetime import timedelta
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from lastuuid.dummies import uuidgen
-from sqlalchemy import Connection, String, Uuid, column, inspect, select, table
+from prometheus_client import REGISTRY, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reading_club.adapters.orm import books, metadata
-
-ALEMBIC_INI = Path(__file__).parents[3] / "alembic.ini"
-# The books table as revision 0001 made it: the metadata knows only the latest.
-BOOKS_OF_REVISION_0001 = table(
-    "books",
-    column("id", Uuid),
-    column("title", String),
-    column("author", String),
-    column("isbn", String),
+from reading_club.adapters.orm import outbox
+from reading_club.bootstrap import bootstrap
+from reading_club.domain.model import Book
+from tests.reading_club.conftest import drain
+from tests.reading_club.integration.test_relay import ONE_BOOK
+from tests.reading_club.integration.test_web import (
+    DOMAIN_DRIVEN_DESIGN_BODY,
+    client_of,
+    club_settings,
 )
+from tests.streams import FlakyEventstreamTransport, InMemoryEventstreamTransport
+from transactional_outbox.relay import OutboxRelay
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
-def upgrade_to_head(connection: Connection) -> None:
-    """``alembic upgrade head``, on the test's connection."""
-    config = Config(ALEMBIC_INI)
-    config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+def samples(exposition: str) -> Samples:
+    """Every sample of a scrape, by its name and labels."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+    }
 
 
-def differences(connection: Connection) -> list[Any]:
-    """What ``alembic revision --autogenerate`` would write: nothing, we hope."""
-    found: list[Any] = compare_metadata(
-        MigrationContext.configure(connection), metadata
+def scrape_bus() -> Samples:
+    """What the bus of this process has counted, in prometheus_client's registry."""
+    return samples(generate_latest(REGISTRY).decode())
+
+
+def scrape_relay(relay: OutboxRelay) -> Samples:
+    """What a relay has counted, as its process serves it to Prometheus."""
+    return samples(generate_latest(relay.metrics.registry).decode())
+
+
+def value(scraped: Samples, series: str, **labels: str) -> float:
+    """The value of a series in a scrape; a name not scraped is a KeyError."""
+    return scraped[(series, frozenset(labels.items()))]
+
+
+def increase(before: Samples, after: Samples, series: str, **labels: str) -> float:
+    """How much a series grew between two scrapes.
+
+    The counters belong to the process, and other tests count too: a test
+    compares what it reads before and after. A series with labels appears
+    once it is first counted: before that, it is 0.
+    """
+    key = (series, frozenset(labels.items()))
+    return value(after, series, **labels) - before.get(key, 0.0)
+
+
+async def test_the_api_counts_registrations_and_refusals(
+    engine: AsyncEngine, transport: InMemoryEventstreamTransport
+) -> None:
+    club = bootstrap(club_settings(), engine=engine, transport=transport)
+
+    async with client_of(club) as client:
+        before = scrape_bus()
+        registered = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
+        refused = await client.post("/books", json=DOMAIN_DRIVEN_DESIGN_BODY)
+        # Served on a port of its own, never to the API's clients.
+        assert (await client.get("/metrics")).status_code == 404
+    after = scrape_bus()
+
+    assert (registered.status_code, refused.status_code) == (201, 409)
+    started = "messagebus_transactions_started_total"
+    assert increase(before, after, started) == 2
+    closed = "messagebus_transactions_closed_total"
+    assert increase(before, after, closed, status="committed") == 1
+    assert increase(before, after, closed, status="rolledback") == 1
+    assert increase(before, after, "messagebus_transactions_failed_total") == 0
+    assert increase(before, after, "messagebus_transactions_in_progress") == 0
+    handled = "messagebus_messages_processed_total"
+    assert increase(before, after, handled, name="register_book", version="2") == 2
+    assert increase(before, after, handled, name="book_registered", version="2") == 1
+    # A histogram's _count is the number of observations: of commands here.
+    timed = "messagebus_command_processing_seconds_count"
+    assert increase(before, after, timed, name="register_book", version="2") == 2
+    # What the relay counts is served by the relay's process, not here.
+    assert not [name for name, _ in after if name.startswith("outbox_relay_")]
+
+
+@ONE_BOOK
+async def test_the_relay_counts_what_it_sends_and_what_fails(
+    books: list[Book], engine: AsyncEngine
+) -> None:
+    relay = OutboxRelay(
+        engine, outbox, FlakyEventstreamTransport(failures=1), backoff=timedelta(0)
     )
-    return found
+
+    await drain(relay)
+
+    scraped = scrape_relay(relay)
+    assert value(scraped, "outbox_relay_sent_total", outbox="outbox") == 1
+    assert value(scraped, "outbox_relay_failed_total", outbox="outbox") == 1
+    assert value(scraped, "outbox_relay_dead_total", outbox="outbox") == 0
 
 
-def table_names(connection: Connection) -> list[str]:
-    return sorted(inspect(connection).get_table_names())
-
-
-async def test_the_migrations_make_the_tables_of_the_metadata(
-    empty_engine: AsyncEngine,
+@ONE_BOOK
+async def test_the_relay_counts_what_it_parks_as_dead(
+    books: list[Book], engine: AsyncEngine
 ) -> None:
-    async with empty_engine.begin() as connection:
-        await connection.run_sync(upgrade_to_head)
-    async with empty_engine.connect() as connection:
-        assert await connection.run_sync(table_names) == [
-            "alembic_version",
-            "books",
-            "kept_responses",
-            "messages",
-            "outbox",
-        ]
-        assert await connection.run_sync(differences) == []
+    relay = OutboxRelay(
+        engine, outbox, FlakyEventstreamTransport(failures=1), max_attempts=1
+    )
+
+    await drain(relay)
+
+    scraped = scrape_relay(relay)
+    assert value(scraped, "outbox_relay_sent_total", outbox="outbox") == 0
+    assert value(scraped, "outbox_relay_failed_total", outbox="outbox") == 1
+    assert value(scraped, "outbox_relay_dead_total", outbox="outbox") == 1
 
 
-def migrate_to(connection: Connection, revision: str) -> None:
-    """``alembic upgrade`` or ``downgrade`` to ``revision``, on the connection."""
-    config = Config(ALEMBIC_INI)
-    config.attributes["connection"] = connection
-    current = MigrationContext.configure(connection).get_current_revision()
-    if current is not None and current > revision:
-        command.downgrade(config, revision)
-    else:
-        command.upgrade(config, revision)
-
-
-async def test_the_authors_survive_an_upgrade_and_a_downgrade(
-    empty_engine: AsyncEngine,
+@ONE_BOOK
+async def test_the_relay_measures_how_far_behind_the_stream_is(
+    books: list[Book], engine: AsyncEngine
 ) -> None:
-    async with empty_engine.begin() as connection:
-        await connection.run_sync(migrate_to, "0001")
-        await connection.execute(
-            BOOKS_OF_REVISION_0001.insert().values(
-                id=uuidgen(1),
-                title="Domain Driven Design",
-                author="Eric Evans",
-                isbn="9780321125217",
-            )
-        )
-        await connection.run_sync(migrate_to, "0002")
-        upgraded = (await connection.execute(select(books.c.authors))).scalars().all()
-        await connection.execute(
-            books.insert().values(
-                id=uuidgen(2),
-                title="Architecture Patterns with Python",
-                authors=["Harry Percival", "Bob Gregory"],
-                isbn="9781492052203",
-            )
-        )
-        await connection.run_sync(migrate_to, "0001")
-        downgraded = await connection.execute(
-            select(BOOKS_OF_REVISION_0001.c.author).order_by(
-                BOOKS_OF_REVISION_0001.c.title
-            )
-        )
+    relay = OutboxRelay(
+        engine, outbox, FlakyEventstreamTransport(failures=1), backoff=timedelta(0)
+    )
+    oldest_pending = "outbox_relay_oldest_pending_seconds"
 
-    assert upgraded == [["Eric Evans"]]
-    assert downgraded.scalars().all() == [
-        "Harry Percival, Bob Gregory",
-        "Eric Evans",
-    ]
+    await relay.send_pending()
+    waited = value(scrape_relay(relay), oldest_pending, outbox="outbox")
+    await relay.send_pending()
+
+    # The book's event waited from its registration to the failed attempt.
+    assert 0 < waited < 60
+    assert value(scrape_relay(relay), oldest_pending, outbox="outbox") == 0

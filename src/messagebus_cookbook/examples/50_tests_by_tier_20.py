@@ -1,113 +1,107 @@
-import contextlib
-import json
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+"""The migrations make exactly the tables of the metadata, on each database."""
 
-import pytest
-from messagebus import AsyncMessageBus
-from result import Ok
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from lastuuid.dummies import uuidgen
+from sqlalchemy import Connection, String, Uuid, column, inspect, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reading_club.adapters.orm import outbox
-from reading_club.domain.messages import RegisterBookV2
-from reading_club.domain.model import Book
-from reading_club.service.repositories import BookRepositoryOperationResult
-from reading_club.service.unit_of_work import AbstractUnitOfWork
-from tests.reading_club.conftest import (
-    ARCHITECTURE_PATTERNS_WITH_PYTHON,
-    DOMAIN_DRIVEN_DESIGN,
-    drain,
+from reading_club.adapters.orm import books, metadata
+
+ALEMBIC_INI = Path(__file__).parents[3] / "alembic.ini"
+# The books table as revision 0001 made it: the metadata knows only the latest.
+BOOKS_OF_REVISION_0001 = table(
+    "books",
+    column("id", Uuid),
+    column("title", String),
+    column("author", String),
+    column("isbn", String),
 )
-from tests.streams import FlakyEventstreamTransport, StreamDown
-from transactional_outbox.relay import OutboxRelay
-
-# The relay of the outbox needs PostgreSQL.
-pytestmark = pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
-
-Deliver = Callable[[], Awaitable[None]]
 
 
-@pytest.fixture
-def transport() -> FlakyEventstreamTransport:
-    """A stream that refuses the first message it gets."""
-    return FlakyEventstreamTransport(failures=1)
+def upgrade_to_head(connection: Connection) -> None:
+    """``alembic upgrade head``, on the test's connection."""
+    config = Config(ALEMBIC_INI)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
 
-@pytest.fixture
-def deliver(engine: AsyncEngine, transport: FlakyEventstreamTransport) -> Deliver:
-    # No wait between two attempts: the test tries again at once.
-    relay = OutboxRelay(engine, outbox, transport, backoff=timedelta(0))
-
-    async def deliver() -> None:
-        """Send what still waits: the relay sends the outbox until it is done."""
-        await drain(relay)
-
-    return deliver
+def differences(connection: Connection) -> list[Any]:
+    """What ``alembic revision --autogenerate`` would write: nothing, we hope."""
+    found: list[Any] = compare_metadata(
+        MigrationContext.configure(connection), metadata
+    )
+    return found
 
 
-async def register(
-    bus: AsyncMessageBus[AbstractUnitOfWork], uow: AbstractUnitOfWork, *books: Book
-) -> list[BookRepositoryOperationResult]:
-    """Register books in one transaction; commit if the club takes them all."""
-    async with uow as transaction:
-        results = [
-            await bus.handle(
-                RegisterBookV2(
-                    id=book.id, title=book.title, authors=book.authors, isbn=book.isbn
-                ),
-                transaction,
-            )
-            for book in books
+def table_names(connection: Connection) -> list[str]:
+    return sorted(inspect(connection).get_table_names())
+
+
+async def test_the_migrations_make_the_tables_of_the_metadata(
+    empty_engine: AsyncEngine,
+) -> None:
+    async with empty_engine.begin() as connection:
+        await connection.run_sync(upgrade_to_head)
+    async with empty_engine.connect() as connection:
+        assert await connection.run_sync(table_names) == [
+            "alembic_version",
+            "books",
+            "kept_responses",
+            "messages",
+            "outbox",
         ]
-        if all(result.is_ok() for result in results):
-            await transaction.commit()
-        else:
-            await transaction.rollback()
-    return results
+        assert await connection.run_sync(differences) == []
 
 
-def titles(transport: FlakyEventstreamTransport) -> list[str]:
-    """The titles of the books the stream announced, in the order it got them."""
-    return [json.loads(envelope["payload"])["title"] for envelope in transport.messages]
+def migrate_to(connection: Connection, revision: str) -> None:
+    """``alembic upgrade`` or ``downgrade`` to ``revision``, on the connection."""
+    config = Config(ALEMBIC_INI)
+    config.attributes["connection"] = connection
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is not None and current > revision:
+        command.downgrade(config, revision)
+    else:
+        command.upgrade(config, revision)
 
 
-async def test_an_event_outlives_a_stream_that_fails_once(
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    uow: AbstractUnitOfWork,
-    transport: FlakyEventstreamTransport,
-    deliver: Deliver,
+async def test_the_authors_survive_an_upgrade_and_a_downgrade(
+    empty_engine: AsyncEngine,
 ) -> None:
-    with contextlib.suppress(StreamDown):
-        await register(bus, uow, DOMAIN_DRIVEN_DESIGN)
-    await deliver()
-
-    async with uow as transaction:
-        assert await transaction.books.by_id(DOMAIN_DRIVEN_DESIGN.id) == Ok(
-            DOMAIN_DRIVEN_DESIGN
+    async with empty_engine.begin() as connection:
+        await connection.run_sync(migrate_to, "0001")
+        await connection.execute(
+            BOOKS_OF_REVISION_0001.insert().values(
+                id=uuidgen(1),
+                title="Domain Driven Design",
+                author="Eric Evans",
+                isbn="9780321125217",
+            )
         )
-        await transaction.rollback()
-    assert titles(transport) == ["Domain Driven Design"]
-
-
-async def test_the_caller_gets_ok_when_the_stream_fails(
-    bus: AsyncMessageBus[AbstractUnitOfWork], uow: AbstractUnitOfWork
-) -> None:
-    assert await register(bus, uow, DOMAIN_DRIVEN_DESIGN) == [Ok(None)]
-
-
-async def test_a_failed_send_loses_no_other_event(
-    bus: AsyncMessageBus[AbstractUnitOfWork],
-    uow: AbstractUnitOfWork,
-    transport: FlakyEventstreamTransport,
-    deliver: Deliver,
-) -> None:
-    with contextlib.suppress(StreamDown):
-        await register(
-            bus, uow, DOMAIN_DRIVEN_DESIGN, ARCHITECTURE_PATTERNS_WITH_PYTHON
+        await connection.run_sync(migrate_to, "0002")
+        upgraded = (await connection.execute(select(books.c.authors))).scalars().all()
+        await connection.execute(
+            books.insert().values(
+                id=uuidgen(2),
+                title="Architecture Patterns with Python",
+                authors=["Harry Percival", "Bob Gregory"],
+                isbn="9781492052203",
+            )
         )
-    await deliver()
+        await connection.run_sync(migrate_to, "0001")
+        downgraded = await connection.execute(
+            select(BOOKS_OF_REVISION_0001.c.author).order_by(
+                BOOKS_OF_REVISION_0001.c.title
+            )
+        )
 
-    assert sorted(titles(transport)) == [
-        "Architecture Patterns with Python",
-        "Domain Driven Design",
+    assert upgraded == [["Eric Evans"]]
+    assert downgraded.scalars().all() == [
+        "Harry Percival, Bob Gregory",
+        "Eric Evans",
     ]

@@ -1,75 +1,52 @@
-"""The commands that declare each service's exchange and queues on the broker."""
+"""The relay's spans reach a collector, each in the trace of its envelope."""
 
-import os
+import asyncio
+import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reading_club.adapters.eventstream import CeleryBatchTransport, create_celery_app
-from tests.real_servers.rabbitmq import free_port
+from reading_club.domain.model import Book
+from tests.otlp import Collector
+from tests.reading_club.conftest import DOMAIN_DRIVEN_DESIGN, club_environment
+from tests.streams import Envelopes
 
-pytestmark = pytest.mark.broker
-
-PROJECT = Path(__file__).parents[3]
-DECLARED = {
-    "reading_club": [
-        "declared exchange reading_club.events (topic)",
-        "declared queue reading_club, bound for #",
-    ],
-    "reviews": [
-        "declared queue reviews, bound for book_registered_v1, book_registered_v2",
-        "declared exchange reviews.events (topic)",
-    ],
-}
-ENVELOPE = {
-    "id": "0190f3e4-8a4b-7c1e-9a7e-3f5b2c1d0e02",
-    "created_at": "2026-11-29T09:00:00+00:00",
-    "type": "book_registered_v2",
-    "payload": "{}",
-}
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.parametrize("engine", ["postgresql"], indirect=True),
+    pytest.mark.parametrize("books", [[DOMAIN_DRIVEN_DESIGN]], indirect=True),
+]
 
 
-def topology(service: str, broker_url: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m SERVICE.topology`` on that broker."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("READING_CLUB_", "REVIEWS_"))
-    }
-    environment[f"{service.upper()}_BROKER_URL"] = broker_url
-    return subprocess.run(
-        [sys.executable, "-m", f"{service}.entrypoints.topology"],
-        cwd=PROJECT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-
-
-@pytest.mark.parametrize("service", ["reading_club", "reviews"])
-async def test_the_topology_is_declared_and_declared_again(
-    service: str, rabbitmq_url: str
+async def test_the_relay_sends_its_spans_in_the_trace_of_each_envelope(
+    books: list[Book],
+    engine: AsyncEngine,
+    broker_url: str,
+    received: Envelopes,
+    collector: Collector,
 ) -> None:
-    first = topology(service, rabbitmq_url)
-    again = topology(service, rabbitmq_url)
-    transport = CeleryBatchTransport(create_celery_app(rabbitmq_url))
-
-    assert first.stdout.splitlines() == DECLARED[service], first.stderr
-    assert again.stdout == first.stdout
-    # The club's stream reaches a queue now: the broker confirms the send.
-    assert await transport.send_batch([ENVELOPE]) == [None]
-
-
-def test_a_broker_out_of_reach_is_one_line() -> None:
-    absent = f"amqp://guest:guest@127.0.0.1:{free_port()}//"
-
-    declared = topology("reviews", absent)
-
-    assert declared.returncode == 1
-    assert declared.stderr.startswith(
-        "python -m reviews.entrypoints.topology: cannot reach the broker: "
+    environment = club_environment(
+        engine, broker_url, OTLP_ENDPOINT=collector.url, RELAY_POLL_INTERVAL="0.1"
     )
-    assert len(declared.stderr.splitlines()) == 1
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "reading_club.entrypoints.relay"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        envelope = await asyncio.to_thread(received.get, timeout=15)
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.to_thread(relay.communicate, timeout=10)
+
+    assert relay.returncode == 0, output
+    # Its batch of spans was sent as the relay stopped, if not before.
+    [sent] = collector.spans()["club-relay"]
+    assert sent.name == "send book_registered_v2"
+    # The trace of the envelope's write, as its metadata says: a child of it.
+    _, trace_id, parent_id, _ = envelope["metadata"]["traceparent"].split("-")
+    assert (sent.trace_id.hex(), sent.parent_span_id.hex()) == (trace_id, parent_id)

@@ -3,7 +3,7 @@ from result import Err, Ok
 
 from reading_club.domain.model import Book
 from reading_club.service.repositories import BookRepositoryError
-from tests.reading_club.unit.fakes import InMemoryBookRepository
+from tests.reading_club.fakes import InMemoryBookRepository
 
 
 async def test_add_then_find_by_id(

@@ -5,7 +5,7 @@ from result import Err, Ok
 
 from reading_club.domain.model import Book
 from reading_club.service.repositories import BookRepositoryError
-from tests.reading_club.unit.fakes import InMemoryUnitOfWork
+from tests.reading_club.fakes import InMemoryUnitOfWork
 
 
 async def test_commit_keeps_the_book(uow: InMemoryUnitOfWork, book: Book) -> None:

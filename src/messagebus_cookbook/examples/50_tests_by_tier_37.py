@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 
 from reviews.service.consumer import READ_TYPES
-from tests.reviews.conftest import (
+from tests.reviews.envelopes import (
     DOMAIN_DRIVEN_DESIGN_REGISTERED,
     DOMAIN_DRIVEN_DESIGN_REGISTERED_V1,
 )
