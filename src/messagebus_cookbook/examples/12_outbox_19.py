@@ -101,10 +101,12 @@ async def test_a_broker_that_never_answers_fails_the_send_in_time(
     relay.send_signal(signal.SIGTERM)
     output, _ = await asyncio.to_thread(relay.communicate, timeout=5)
 
-    assert (row["status"], row["attempts"], row["last_error"]) == (
-        "pending",
-        1,
+    assert (row["status"], row["attempts"]) == ("pending", 1)
+    # The relay's timer and the Redis client's read are both given the send
+    # timeout: whichever gives up first names the failure.
+    assert row["last_error"] in (
         "SendTimeout: no answer within 1.0 s",
+        "OperationalError: Timeout reading from socket",
     )
     assert relay.returncode == 0, output
 
