@@ -101,14 +101,20 @@ async def test_the_relay_resumes_within_its_poll_interval(
         batches = transport.tries / len(ADJUSTMENTS)
         assert batches <= (time.monotonic() - started) / POLL_INTERVAL + 2
         transport.away = False
+        # Wait for the relay to say so: once it does, its batch is over.
         async with asyncio.timeout(1):
-            while await relay.pending():
+            while not logged("the stream is back after", caplog):
                 await asyncio.sleep(0.01)
     finally:
         stop.set()
         await running
 
     assert len(transport.kept) == 2
-    lines = [record.getMessage() for record in caplog.records]
-    assert sum("the stream is out of reach" in line for line in lines) == 1
-    assert sum("the stream is back after" in line for line in lines) == 1
+    assert await relay.pending() == 0
+    assert logged("the stream is out of reach", caplog) == 1
+    assert logged("the stream is back after", caplog) == 1
+
+
+def logged(text: str, caplog: pytest.LogCaptureFixture) -> int:
+    """How many lines the test's log has that hold ``text``."""
+    return sum(text in record.getMessage() for record in caplog.records)
