@@ -24,7 +24,7 @@ def test_the_import_contracts_are_kept() -> None:
 
 
 def test_the_tests_import_helpers_never_a_test_module_or_a_conftest() -> None:
-    # import-linter's wildcards stand for whole names: not for "test_*".
+    # An import-linter wildcard stands for whole names, never for "test_*".
     imports = [
         f"{path.relative_to(PROJECT)}:{line} imports {module}"
         for path in sorted((PROJECT / "tests").rglob("*.py"))
@@ -39,12 +39,17 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            # "from tests.reviews import conftest" imports a module too.
             found.append((node.lineno, node.module))
+            found.extend(
+                (node.lineno, f"{node.module}.{alias.name}") for alias in node.names
+            )
         elif isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
     return found
 
 
 def is_test_or_conftest(module: str) -> bool:
+    """Whether a module is a list of tests, or pytest's fixtures of a folder."""
     name = module.rpartition(".")[2]
     return name.startswith("test_") or name == "conftest"

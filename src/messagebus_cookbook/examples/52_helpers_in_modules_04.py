@@ -1,4 +1,4 @@
-"""What the club's tests start: its processes, and a reader of its stream."""
+"""For the club's processes in a test: their environment, and a stream reader."""
 
 import contextlib
 import os

@@ -1,4 +1,4 @@
-"""The club's HTTP API in a test: its keys, its settings, and a client."""
+"""The club's HTTP API in a test: a book to post, keys, settings, and a client."""
 
 from httpx import ASGITransport, AsyncClient
 
@@ -16,11 +16,7 @@ DOMAIN_DRIVEN_DESIGN_BODY = {
 
 # Keys for the tests only: one may register books, the other may not.
 LIBRARIAN_KEY = "the librarian's key, for the tests"
-
-
 READER_KEY = "a reader's key, for the tests"
-
-
 API_KEYS = {hash_key(LIBRARIAN_KEY): ["books:write"], hash_key(READER_KEY): []}
 
 

@@ -12,9 +12,7 @@ from sqlalchemy import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import StaticPool
 
-from reading_club.adapters.eventstream import (
-    create_celery_app,
-)
+from reading_club.adapters.eventstream import create_celery_app
 from reading_club.adapters.orm import create_engine, metadata
 from reading_club.adapters.uow import SQLUnitOfWork
 from reading_club.bootstrap import ReadingClub

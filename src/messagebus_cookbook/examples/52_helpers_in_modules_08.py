@@ -11,11 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reading_club.bootstrap import bootstrap
 from tests.reading_club.outbox import outbox_rows
-from tests.reading_club.web import (
-    DOMAIN_DRIVEN_DESIGN_BODY,
-    client_of,
-    club_settings,
-)
+from tests.reading_club.web import DOMAIN_DRIVEN_DESIGN_BODY, client_of, club_settings
 from tests.streams import InMemoryEventstreamTransport
 
 

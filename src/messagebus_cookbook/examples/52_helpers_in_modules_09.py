@@ -14,11 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reading_club.adapters.orm import outbox
 from reading_club.domain.model import Book
-from tests.reading_club.books import (
-    DOMAIN_DRIVEN_DESIGN,
-    ONE_BOOK,
-    TWO_BOOKS,
-)
+from tests.reading_club.books import DOMAIN_DRIVEN_DESIGN, ONE_BOOK, TWO_BOOKS
 from tests.reading_club.outbox import drain, outbox_rows
 from tests.streams import FlakyEventstreamTransport, InMemoryEventstreamTransport
 from transactional_outbox.relay import OutboxRelay

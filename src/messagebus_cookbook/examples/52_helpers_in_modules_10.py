@@ -19,11 +19,7 @@ from reading_club.adapters.uow import SQLUnitOfWork
 from reading_club.domain.messages import RegisterBookV2
 from reading_club.domain.model import Book
 from reading_club.service.unit_of_work import AbstractUnitOfWork
-from tests.reading_club.books import (
-    DOMAIN_DRIVEN_DESIGN,
-    ONE_BOOK,
-    TWO_BOOKS,
-)
+from tests.reading_club.books import DOMAIN_DRIVEN_DESIGN, ONE_BOOK, TWO_BOOKS
 from tests.reading_club.outbox import drain, outbox_rows
 from tests.reading_club.processes import StartRelay
 from tests.streams import InMemoryEventstreamTransport, StreamDown

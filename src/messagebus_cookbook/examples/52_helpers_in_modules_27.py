@@ -1,4 +1,4 @@
-"""The reviews service's HTTP API in a test: its keys, its settings, and a client."""
+"""The reviews service's HTTP API in a test: a review, keys, settings, a client."""
 
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,11 +18,7 @@ ALICE_REVIEW = {
 
 # Keys for the tests only: one may add reviews, the other may not.
 REVIEWER_KEY = "a reviewer's key, for the tests"
-
-
 READER_KEY = "a reader's key, for the tests"
-
-
 API_KEYS = {hash_key(REVIEWER_KEY): ["reviews:write"], hash_key(READER_KEY): []}
 
 

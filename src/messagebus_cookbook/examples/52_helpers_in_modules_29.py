@@ -12,11 +12,7 @@ from reviews.adapters.orm import reviews
 from reviews.service.unit_of_work import AbstractUnitOfWork
 from tests.reviews.mails import Mailbox
 from tests.reviews.tables import rows
-from tests.reviews.web import (
-    ALICE_REVIEW,
-    client_of,
-    reviews_settings,
-)
+from tests.reviews.web import ALICE_REVIEW, client_of, reviews_settings
 
 
 async def test_a_review_is_added(

@@ -18,11 +18,7 @@ from event_contracts.schemas import (
 )
 from tests.event_contracts import inventory
 from tests.event_contracts.changes import StockAdjustedRenamed
-from tests.event_contracts.inventory import (
-    Reason,
-    StockAdjusted,
-    StockWrittenOff,
-)
+from tests.event_contracts.inventory import Reason, StockAdjusted, StockWrittenOff
 
 COMMAND = "python -m inventory.contracts"
 
