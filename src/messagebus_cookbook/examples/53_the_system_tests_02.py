@@ -1,0 +1,1 @@
+"""The whole system, both services, as its Procfile starts it."""
