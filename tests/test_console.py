@@ -262,3 +262,33 @@ def test_the_progress_of_pytest_is_no_mask_and_no_figure() -> None:
     )
 
     assert unmasked_figures(shown, updated) == []
+
+
+XDIST_RUN = """bringing up nodes...
+bringing up nodes...
+
+........................................................................ [ 13%]
+........................................................................ [ 27%]
+{third}
+......                                                                   [ 98%]
+509 passed, 1 xfailed in 150.00s (0:02:30)"""
+
+
+def test_the_progress_of_pytest_workers_may_vary_but_not_their_counts() -> None:
+    shown = XDIST_RUN.format(third="." * 72 + " [ 41%]")
+    run = XDIST_RUN.format(third="." * 30 + "x" + "." * 41 + " [ 40%]")
+
+    assert matches(shown, run)
+    assert not matches(shown, run.replace("509 passed", "508 passed, 1 failed"))
+    diff = explain_mismatch(shown, run.replace("509", "508")).splitlines()
+    assert [line for line in diff[2:] if line.startswith(("-", "+"))] == [
+        "-509 passed, 1 xfailed in 150.00s (0:02:30)",
+        "+508 passed, 1 xfailed in 150.00s (0:02:30)",
+    ]
+    assert " <the progress of pytest's workers>" in diff
+
+
+def test_the_progress_of_one_process_keeps_its_percentages() -> None:
+    shown = "....x.... [ 50%]\n......... [100%]\n18 passed in 1.00s"
+
+    assert not matches(shown, "....x.... [ 60%]\n......... [100%]\n18 passed in 1.00s")

@@ -41,6 +41,11 @@ READER_ROOT = f"/home/reader/{READER_FOLDER}"
 
 # A line of pytest's progress: a character per test, then how far it is.
 PYTEST_PROGRESS = re.compile(r"^\s*[.sxXfFE]+\s*\[\s*\d+%\]$")
+# What pytest-xdist prints first. Its workers report in the order they
+# finish: the rows of progress, where an "x" or an "F" falls in them and
+# their percentages vary from run to run, while the counts that follow do not.
+XDIST_START = "bringing up nodes..."
+XDIST_PROGRESS = "<the progress of pytest's workers>"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
     # pytest's header names the interpreter, plugins and their versions.
@@ -131,6 +136,20 @@ def canonical(output: str, project_root: str) -> str:
     return "\n".join(line.rstrip() for line in output.splitlines()).strip("\n")
 
 
+def fold_xdist_progress(text: str) -> str:
+    """The output, each run of progress rows of pytest-xdist as one line."""
+    if XDIST_START not in text:
+        return text
+    folded: list[str] = []
+    for line in text.splitlines():
+        if PYTEST_PROGRESS.match(line):
+            if not folded or folded[-1] != XDIST_PROGRESS:
+                folded.append(XDIST_PROGRESS)
+        else:
+            folded.append(line)
+    return "\n".join(folded)
+
+
 def mask(text: str) -> str:
     """Blank out what legitimately varies from one run to the next."""
     for pattern, replacement in MASKS:
@@ -146,8 +165,8 @@ def matches(expected: str, actual: str) -> bool:
     the block, with plain string searches: no regular expression, which
     backtracks without end on a long output that does not match.
     """
-    wanted = mask(expected).splitlines() if expected else []
-    lines = mask(actual).splitlines() if actual else []
+    wanted = mask(fold_xdist_progress(expected)).splitlines() if expected else []
+    lines = mask(fold_xdist_progress(actual)).splitlines() if actual else []
     # The positions in ``lines`` where the rest of the block may start.
     starts = {0}
     for line in wanted:
@@ -199,8 +218,8 @@ def explain_mismatch(expected: str, actual: str) -> str:
     duration) count as equal, so the diff shows only what matters.
     """
     diff = difflib.unified_diff(
-        [_MaskedLine(line) for line in expected.splitlines()],
-        [_MaskedLine(line) for line in actual.splitlines()],
+        [_MaskedLine(line) for line in fold_xdist_progress(expected).splitlines()],
+        [_MaskedLine(line) for line in fold_xdist_progress(actual).splitlines()],
         fromfile="shown in the chapter",
         tofile="real output",
         lineterm="",
